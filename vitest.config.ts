@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import the library by its public names, resolved to the sources so no build is needed.
+const alias = {
+  'nestjs-zitadel/testing': src('./libs/zitadel/src/testing/index.ts'),
+  'nestjs-zitadel': src('./libs/zitadel/src/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    globals: true,
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.e2e-spec.ts'] },
+      },
+    ],
+  },
+});
