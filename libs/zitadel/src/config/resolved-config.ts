@@ -1,0 +1,30 @@
+import type { ApplicationSigningKey, ServiceUserSigningKey } from '../keys/key-file.parser.js';
+import type { RetrySettings } from '../http/retry-policy.js';
+import type { Secret } from './secret.js';
+import type { TokenValidationMode } from './zitadel-options.interface.js';
+
+/** Outgoing credentials of the service user, validated and loaded. */
+export type ResolvedServiceUser =
+  | { readonly kind: 'jwt-profile'; readonly key: ServiceUserSigningKey }
+  | { readonly kind: 'client-credentials'; readonly clientId: string; readonly clientSecret: Secret }
+  | { readonly kind: 'personal-access-token'; readonly token: Secret };
+
+/** Credentials of the API application for introspection, validated and loaded. */
+export type ResolvedApiApplication =
+  | { readonly kind: 'private-key-jwt'; readonly key: ApplicationSigningKey }
+  | { readonly kind: 'client-secret-basic'; readonly clientId: string; readonly clientSecret: Secret };
+
+/**
+ * The module options after validation: defaults applied, keys loaded, secrets wrapped.
+ * Built once at bootstrap by `resolveZitadelOptions`.
+ */
+export interface ResolvedZitadelConfig {
+  /** The issuer without a trailing slash. */
+  readonly issuer: string;
+  readonly serviceUser: ResolvedServiceUser | undefined;
+  readonly apiApplication: ResolvedApiApplication | undefined;
+  readonly projectId: string | undefined;
+  readonly tokenValidation: TokenValidationMode;
+  readonly http: RetrySettings;
+  readonly tokenCache: { readonly refreshAfterFraction: number; readonly minRemainingSeconds: number };
+}

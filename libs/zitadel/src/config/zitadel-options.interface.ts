@@ -1,0 +1,111 @@
+import type { ApplicationKey, ServiceUserKey } from '../keys/key-file.types.js';
+
+/** A key file given by its path on disk, as downloaded from ZITADEL. */
+export interface KeyFileSource {
+  /** Path of the JSON key file. Read once at bootstrap. */
+  keyFile: string;
+}
+
+/** A key file as JSON text, e.g. from an environment variable or a secret manager. */
+export interface KeyJsonSource {
+  /** The key file's JSON content. */
+  keyJson: string;
+}
+
+/** Client id and secret, sent with `client_secret_basic`. */
+export interface ClientSecretCredentials {
+  /** The client id (for a service user: its user name). May contain `@`. */
+  clientId: string;
+  /** The client secret. Held redacted in memory and never logged. */
+  clientSecret: string;
+}
+
+/**
+ * How the app authenticates its own outgoing calls as a ZITADEL service user.
+ *
+ * - a key file (`keyFile`, `key` or `keyJson`): the JWT-profile grant (RFC 7523), recommended;
+ * - `clientId` + `clientSecret`: the client credentials grant;
+ * - `personalAccessToken`: used as is (it cannot be scoped).
+ */
+export type ServiceUserCredentials =
+  | KeyFileSource
+  | { key: ServiceUserKey }
+  | KeyJsonSource
+  | ClientSecretCredentials
+  | { personalAccessToken: string };
+
+/**
+ * How this API authenticates itself to ZITADEL's introspection endpoint.
+ *
+ * - an application key (`keyFile`, `key` or `keyJson`, `"type":"application"`): `private_key_jwt`;
+ * - `clientId` + `clientSecret`: `client_secret_basic`.
+ */
+export type ApiApplicationCredentials =
+  | KeyFileSource
+  | { key: ApplicationKey }
+  | KeyJsonSource
+  | ClientSecretCredentials;
+
+/** How incoming access tokens are validated. */
+export type TokenValidationMode = 'auto' | 'introspection' | 'jwt';
+
+/** Outgoing HTTP behaviour towards ZITADEL. */
+export interface ZitadelHttpOptions {
+  /** Time limit of one attempt, in milliseconds. @default 5000 */
+  timeoutMs?: number;
+  /** Further attempts after a network error, a 5xx or a 429. @default 2 */
+  retries?: number;
+  /** First backoff delay in milliseconds; doubles each retry, with full jitter. @default 100 */
+  backoffBaseMs?: number;
+  /** Longest wait between attempts, `Retry-After` included, in milliseconds. @default 2000 */
+  backoffMaxMs?: number;
+}
+
+/** Caching of access tokens minted by {@link TokenService}. */
+export interface TokenCacheOptions {
+  /**
+   * A cached token is renewed in the background once this fraction of its lifetime has passed.
+   * @default 0.8
+   */
+  refreshAfterFraction?: number;
+  /** A cached token is never handed out with less than this many seconds left. @default 60 */
+  minRemainingSeconds?: number;
+}
+
+/**
+ * Options of {@link ZitadelModule}. Validated once at bootstrap; every problem is reported at
+ * once in a `ZitadelConfigurationError`.
+ *
+ * @example
+ * ZitadelModule.forRoot({
+ *   issuer: 'https://acme.zitadel.cloud',
+ *   serviceUser: { keyFile: './service-user.json' },
+ *   apiApplication: { keyFile: './api-app.json' },
+ *   projectId: '231848297847848962',
+ * })
+ */
+export interface ZitadelModuleOptions {
+  /**
+   * The ZITADEL instance URL, e.g. `https://acme.zitadel.cloud`. Discovery is read from
+   * `{issuer}/.well-known/openid-configuration`. Must be `https`, except on loopback.
+   */
+  issuer: string;
+  /** Accept a plain `http` issuer that is not on loopback (e.g. inside a private network). @default false */
+  allowInsecureIssuer?: boolean;
+  /** Credentials for outgoing calls (TokenService, management client). */
+  serviceUser?: ServiceUserCredentials;
+  /** Credentials this API uses to introspect incoming tokens. */
+  apiApplication?: ApiApplicationCredentials;
+  /** The API's project id: incoming tokens must carry it in their audience; roles are read for it. */
+  projectId?: string;
+  /**
+   * `auto`: JWT-shaped tokens are verified locally against the JWKS, others introspected;
+   * `introspection`: every token is introspected; `jwt`: only JWT access tokens are accepted.
+   * @default 'auto'
+   */
+  tokenValidation?: TokenValidationMode;
+  /** Outgoing HTTP: timeouts and retries. */
+  http?: ZitadelHttpOptions;
+  /** Access-token cache of the TokenService. */
+  tokenCache?: TokenCacheOptions;
+}

@@ -1,0 +1,9 @@
+import { ZitadelError } from './zitadel.error.js';
+
+/**
+ * The OpenID Connect discovery document could not be used: it is malformed, lacks an endpoint
+ * the library needs, or names another issuer than the configured one.
+ */
+export class ZitadelDiscoveryError extends ZitadelError {
+  readonly code = 'ZITADEL_DISCOVERY_FAILED' as const;
+}

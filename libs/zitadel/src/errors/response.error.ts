@@ -1,0 +1,17 @@
+import { ZitadelError } from './zitadel.error.js';
+
+/**
+ * ZITADEL answered with something the library cannot trust: an unexpected status, content type
+ * or body shape. Treated like an outage by the guard (503), never as a valid answer.
+ */
+export class ZitadelResponseError extends ZitadelError {
+  readonly code = 'ZITADEL_RESPONSE_INVALID' as const;
+
+  constructor(
+    message: string,
+    /** The HTTP status of the response. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}

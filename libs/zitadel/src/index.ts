@@ -1,0 +1,31 @@
+// The public API of nestjs-zitadel: every export is named here on purpose.
+export { ZitadelModule } from './zitadel.module.js';
+export {
+  ZITADEL_MODULE_OPTIONS,
+  InjectZitadelOptions,
+  type ZitadelModuleRootOptions,
+  type ZitadelModuleAsyncOptions,
+} from './zitadel.module-definition.js';
+export type {
+  ZitadelModuleOptions,
+  ServiceUserCredentials,
+  ApiApplicationCredentials,
+  KeyFileSource,
+  KeyJsonSource,
+  ClientSecretCredentials,
+  TokenValidationMode,
+  ZitadelHttpOptions,
+  TokenCacheOptions,
+} from './config/zitadel-options.interface.js';
+export type { ServiceUserKey, ApplicationKey } from './keys/key-file.types.js';
+
+export { TokenService, type AccessTokenRequest } from './token/token.service.js';
+export { ZitadelScopes } from './token/zitadel-scopes.js';
+
+export { ZitadelError, type ZitadelErrorCode } from './errors/zitadel.error.js';
+export { ZitadelConfigurationError, type ConfigurationIssue } from './errors/configuration.error.js';
+export { ZitadelKeyFileError } from './errors/key-file.error.js';
+export { ZitadelDiscoveryError } from './errors/discovery.error.js';
+export { ZitadelUnavailableError } from './errors/unavailable.error.js';
+export { ZitadelOAuthError } from './errors/oauth.error.js';
+export { ZitadelResponseError } from './errors/response.error.js';
