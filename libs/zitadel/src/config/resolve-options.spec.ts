@@ -94,7 +94,10 @@ describe('resolveZitadelOptions', () => {
       issuer: 'nope',
       serviceUser: { clientId: '', clientSecret: secret },
       apiApplication: { keyJson: `{"key":"${secret}"` },
-    }).catch((e: unknown) => e as Error);
+    }).then(
+      () => expect.unreachable('the options are invalid'),
+      (e: unknown) => e as Error,
+    );
     expect(error.message).not.toContain(secret);
     const config = await resolveZitadelOptions({ issuer: 'https://z.example', serviceUser: { clientId: 'svc', clientSecret: secret } });
     expect(inspect(config, { depth: 10 })).not.toContain(secret);
