@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { zitadelConfigProvider, zitadelHttpClientProvider } from './config/zitadel-config.provider.js';
 import { ZitadelDiscovery } from './oidc/zitadel-discovery.service.js';
 import { TokenService } from './token/token.service.js';
-import { ZitadelConfigurableModule } from './zitadel.module-definition.js';
+import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.module-definition.js';
 
 /**
  * ZITADEL for a NestJS app: `forRoot(options)` or `forRootAsync({ useFactory, inject, imports })`,
@@ -21,6 +21,6 @@ import { ZitadelConfigurableModule } from './zitadel.module-definition.js';
  */
 @Module({
   providers: [zitadelConfigProvider, zitadelHttpClientProvider, ZitadelDiscovery, TokenService],
-  exports: [TokenService],
+  exports: [ZITADEL_MODULE_OPTIONS, TokenService],
 })
 export class ZitadelModule extends ZitadelConfigurableModule {}
