@@ -16,11 +16,25 @@ export type {
   TokenValidationMode,
   ZitadelHttpOptions,
   TokenCacheOptions,
+  IntrospectionOptions,
+  IntrospectionCacheOptions,
+  JwtValidationOptions,
 } from './config/zitadel-options.interface.js';
 export type { ServiceUserKey, ApplicationKey } from './keys/key-file.types.js';
 
 export { TokenService, type AccessTokenRequest } from './token/token.service.js';
 export { ZitadelScopes } from './token/zitadel-scopes.js';
+
+export { IntrospectionService } from './introspection/introspection.service.js';
+export type { IntrospectionResult } from './introspection/introspection-result.js';
+
+export { ZitadelAuthGuard, type RoutePolicy } from './auth/auth.guard.js';
+export { ZitadelTokenValidator } from './auth/token-validator.js';
+export { ZitadelUser, type ZitadelUserField, type ZitadelRoles, type ZitadelResourceOwner, type ZitadelTokenSource } from './auth/zitadel-user.js';
+export { Public } from './auth/public.decorator.js';
+export { Roles, RolesMetadata, type RolesOptions, type RolesRequirement, type OrgSource } from './auth/roles.decorator.js';
+export { CurrentUser } from './auth/current-user.decorator.js';
+export type { ZitadelRequest } from './auth/request-context.js';
 
 export { ZitadelError, type ZitadelErrorCode } from './errors/zitadel.error.js';
 export { ZitadelConfigurationError, type ConfigurationIssue } from './errors/configuration.error.js';
@@ -29,3 +43,4 @@ export { ZitadelDiscoveryError } from './errors/discovery.error.js';
 export { ZitadelUnavailableError } from './errors/unavailable.error.js';
 export { ZitadelOAuthError } from './errors/oauth.error.js';
 export { ZitadelResponseError } from './errors/response.error.js';
+export { ZitadelTokenInvalidError, type TokenRejection } from './errors/token-invalid.error.js';

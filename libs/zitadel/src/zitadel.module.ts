@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { zitadelConfigProvider, zitadelHttpClientProvider } from './config/zitadel-config.provider.js';
 import { ZitadelDiscovery } from './oidc/zitadel-discovery.service.js';
+import { ZitadelTokenValidator } from './auth/token-validator.js';
+import { IntrospectionService } from './introspection/introspection.service.js';
 import { TokenService } from './token/token.service.js';
 import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.module-definition.js';
 
@@ -20,7 +22,7 @@ import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.mod
  * })
  */
 @Module({
-  providers: [zitadelConfigProvider, zitadelHttpClientProvider, ZitadelDiscovery, TokenService],
-  exports: [ZITADEL_MODULE_OPTIONS, TokenService],
+  providers: [zitadelConfigProvider, zitadelHttpClientProvider, ZitadelDiscovery, TokenService, IntrospectionService, ZitadelTokenValidator],
+  exports: [ZITADEL_MODULE_OPTIONS, TokenService, IntrospectionService, ZitadelTokenValidator],
 })
 export class ZitadelModule extends ZitadelConfigurableModule {}

@@ -1,6 +1,7 @@
 import { ZitadelConfigurationError, type ConfigurationIssue } from '../errors/configuration.error.js';
 import { ZitadelKeyFileError } from '../errors/key-file.error.js';
 import { parseApplicationKey, parseServiceUserKey, readKeySource, type KeySource } from '../keys/key-file.parser.js';
+import type { Keyv } from 'keyv';
 import type { ResolvedApiApplication, ResolvedServiceUser, ResolvedZitadelConfig } from './resolved-config.js';
 import { Secret } from './secret.js';
 import type { TokenValidationMode, ZitadelModuleOptions } from './zitadel-options.interface.js';
@@ -40,6 +41,9 @@ export async function resolveZitadelOptions(options: ZitadelModuleOptions, now: 
   }
   const http = section(bag, 'http', issues);
   const tokenCache = section(bag, 'tokenCache', issues);
+  const introspectionCache = section(section(bag, 'introspection', issues), 'cache', issues, 'introspection.cache');
+  const jwt = section(bag, 'jwt', issues);
+  const jwtCache = section(jwt, 'cache', issues, 'jwt.cache');
   const resolved: ResolvedZitadelConfig = {
     issuer,
     serviceUser,
@@ -55,6 +59,24 @@ export async function resolveZitadelOptions(options: ZitadelModuleOptions, now: 
     tokenCache: {
       refreshAfterFraction: fraction(tokenCache, 'tokenCache.refreshAfterFraction', 0.8, issues),
       minRemainingSeconds: integer(tokenCache, 'tokenCache.minRemainingSeconds', 60, 0, issues),
+    },
+    realm: checkRealm(bag['realm'], issues),
+    introspection: {
+      cache: {
+        maxTtlSeconds: integer(introspectionCache, 'introspection.cache.maxTtlSeconds', 60, 0, issues),
+        inactiveTtlSeconds: integer(introspectionCache, 'introspection.cache.inactiveTtlSeconds', 10, 0, issues),
+        maxEntries: integer(introspectionCache, 'introspection.cache.maxEntries', 10_000, 1, issues),
+        stores: keyvStores(introspectionCache['stores'], 'introspection.cache.stores', issues),
+      },
+    },
+    jwt: {
+      clockToleranceSeconds: integer(jwt, 'jwt.clockToleranceSeconds', 5, 0, issues),
+      jwksCooldownSeconds: integer(jwt, 'jwt.jwksCooldownSeconds', 30, 0, issues),
+      jwksMaxAgeSeconds: integer(jwt, 'jwt.jwksMaxAgeSeconds', 600, 1, issues),
+      cache: {
+        maxEntries: integer(jwtCache, 'jwt.cache.maxEntries', 10_000, 0, issues),
+        maxTtlSeconds: integer(jwtCache, 'jwt.cache.maxTtlSeconds', 300, 0, issues),
+      },
     },
   };
   if (issues.list.length > 0) throw new ZitadelConfigurationError(issues.list);
@@ -181,12 +203,31 @@ function optionalId(value: unknown, path: string, issues: Issues): string | unde
   return undefined;
 }
 
-function section(bag: Bag, name: string, issues: Issues): Bag {
+function section(bag: Bag, name: string, issues: Issues, path: string = name): Bag {
   const value = bag[name];
   if (value === undefined) return {};
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Bag;
-  issues.add(name, 'must be an object');
+  issues.add(path, 'must be an object');
   return {};
+}
+
+/** RFC 6750 §3: the realm is a quoted-string; keep it to printable ASCII without `"` or `\`. */
+function checkRealm(value: unknown, issues: Issues): string {
+  if (value === undefined) return 'api';
+  if (typeof value === 'string' && /^[\x20-\x7e]{1,200}$/.test(value) && !/["\\]/.test(value)) return value;
+  issues.add('realm', 'must be 1 to 200 printable ASCII characters without double quotes or backslashes');
+  return 'api';
+}
+
+function isKeyvLike(store: unknown): boolean {
+  return typeof store === 'object' && store !== null && typeof (store as Bag)['get'] === 'function' && typeof (store as Bag)['set'] === 'function';
+}
+
+function keyvStores(value: unknown, path: string, issues: Issues): readonly Keyv[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) && value.length > 0 && value.every(isKeyvLike)) return value as Keyv[];
+  issues.add(path, 'must be a non-empty array of Keyv instances, e.g. [new Keyv({ store: new KeyvRedis(url) })]');
+  return undefined;
 }
 
 function integer(bag: Bag, path: string, fallback: number, min: number, issues: Issues): number {

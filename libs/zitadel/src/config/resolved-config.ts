@@ -1,3 +1,4 @@
+import type { Keyv } from 'keyv';
 import type { ApplicationSigningKey, ServiceUserSigningKey } from '../keys/key-file.parser.js';
 import type { RetrySettings } from '../http/retry-policy.js';
 import type { Secret } from './secret.js';
@@ -27,4 +28,21 @@ export interface ResolvedZitadelConfig {
   readonly tokenValidation: TokenValidationMode;
   readonly http: RetrySettings;
   readonly tokenCache: { readonly refreshAfterFraction: number; readonly minRemainingSeconds: number };
+  /** Realm of the guard's `WWW-Authenticate` challenges. */
+  readonly realm: string;
+  readonly introspection: {
+    readonly cache: {
+      readonly maxTtlSeconds: number;
+      readonly inactiveTtlSeconds: number;
+      readonly maxEntries: number;
+      /** The user's Keyv stores, or `undefined` for the default bounded in-memory store. */
+      readonly stores: readonly Keyv[] | undefined;
+    };
+  };
+  readonly jwt: {
+    readonly clockToleranceSeconds: number;
+    readonly jwksCooldownSeconds: number;
+    readonly jwksMaxAgeSeconds: number;
+    readonly cache: { readonly maxEntries: number; readonly maxTtlSeconds: number };
+  };
 }

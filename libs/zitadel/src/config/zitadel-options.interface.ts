@@ -1,3 +1,4 @@
+import type { Keyv } from 'keyv';
 import type { ApplicationKey, ServiceUserKey } from '../keys/key-file.types.js';
 
 /** A key file given by its path on disk, as downloaded from ZITADEL. */
@@ -72,6 +73,63 @@ export interface TokenCacheOptions {
   minRemainingSeconds?: number;
 }
 
+/** Caching of introspection results by {@link IntrospectionService}. */
+export interface IntrospectionCacheOptions {
+  /**
+   * Longest time an active result is reused, in seconds. It is never reused past the token's
+   * `exp`. A revoked token can be accepted for up to this long. `0` disables caching of active
+   * results.
+   * @default 60
+   */
+  maxTtlSeconds?: number;
+  /** How long an inactive result is reused, in seconds. `0` disables it. @default 10 */
+  inactiveTtlSeconds?: number;
+  /**
+   * Size of the default in-memory store (least recently used entries are dropped first).
+   * Ignored when `stores` is given.
+   * @default 10000
+   */
+  maxEntries?: number;
+  /**
+   * Keyv stores for cache-manager, first to last (e.g. `[new Keyv({ store: new KeyvRedis(url) })]`
+   * to share results between instances). Replaces the default in-memory store. Keys are
+   * `zitadel:introspection:<sha256 of the token, base64url>`, never the token. The library never
+   * disconnects them: they are yours.
+   * @default one bounded in-memory store
+   */
+  stores?: Keyv[];
+}
+
+/** Introspection of incoming opaque access tokens (RFC 7662). */
+export interface IntrospectionOptions {
+  /** Caching of results. */
+  cache?: IntrospectionCacheOptions;
+}
+
+/** Local verification of incoming JWT access tokens. */
+export interface JwtValidationOptions {
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds, for clock drift. @default 5 */
+  clockToleranceSeconds?: number;
+  /**
+   * A token signed with a key missing from the cached JWKS refetches it at most once per this
+   * many seconds, so rotated keys are picked up and forged `kid`s cannot flood ZITADEL.
+   * @default 30
+   */
+  jwksCooldownSeconds?: number;
+  /** The JWKS is refreshed in the background once it is older than this many seconds. @default 600 */
+  jwksMaxAgeSeconds?: number;
+  /**
+   * Verified tokens kept in memory (keyed by a sha256 hash of the token), so a token's signature
+   * is checked once, not on every request. Entries expire at the token's `exp` at the latest.
+   */
+  cache?: {
+    /** Entries kept; the least recently used are dropped first. `0` disables the cache. @default 10000 */
+    maxEntries?: number;
+    /** Longest time a verified token is reused without verifying it again, in seconds. @default 300 */
+    maxTtlSeconds?: number;
+  };
+}
+
 /**
  * Options of {@link ZitadelModule}. Validated once at bootstrap; every problem is reported at
  * once in a `ZitadelConfigurationError`.
@@ -108,4 +166,14 @@ export interface ZitadelModuleOptions {
   http?: ZitadelHttpOptions;
   /** Access-token cache of the TokenService. */
   tokenCache?: TokenCacheOptions;
+  /**
+   * The `realm` of the guard's `WWW-Authenticate: Bearer realm="..."` challenges (RFC 6750 §3).
+   * Printable ASCII without double quotes or backslashes.
+   * @default 'api'
+   */
+  realm?: string;
+  /** Introspection of incoming opaque tokens (guard and `IntrospectionService`). */
+  introspection?: IntrospectionOptions;
+  /** Local verification of incoming JWT access tokens (guard and `ZitadelTokenValidator`). */
+  jwt?: JwtValidationOptions;
 }

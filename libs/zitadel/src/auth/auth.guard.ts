@@ -1,0 +1,190 @@
+import {
+  ForbiddenException,
+  HttpException,
+  Injectable,
+  Logger,
+  Optional,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { ZitadelTokenInvalidError } from '../errors/token-invalid.error.js';
+import { ZitadelError } from '../errors/zitadel.error.js';
+import { extractBearerToken } from './bearer-token.js';
+import { Public } from './public.decorator.js';
+import { paramsOf, requestOf, responseOf, type ZitadelRequest } from './request-context.js';
+import { RolesMetadata, type RolesRequirement } from './roles.decorator.js';
+import { ZitadelTokenValidator } from './token-validator.js';
+import { ZitadelUser } from './zitadel-user.js';
+
+/** What a route asks of its callers, from `@Public` and `@Roles` (handler first, then class). */
+export interface RoutePolicy {
+  /** No token needed; a valid one still yields the user. */
+  readonly public: boolean;
+  /** Roles needed beyond a valid token, if any. */
+  readonly roles: RolesRequirement | undefined;
+}
+
+const AUTHENTICATED: RoutePolicy = Object.freeze({ public: false, roles: undefined });
+const PUBLIC: RoutePolicy = Object.freeze({ public: true, roles: undefined });
+
+/**
+ * Protects routes with ZITADEL access tokens: a bearer token in the `Authorization` header,
+ * validated by {@link ZitadelTokenValidator} (local JWT verification or introspection), roles
+ * checked per `@Roles`, the user put on `request.user` for `@CurrentUser()`. Works globally
+ * (`APP_GUARD`) or with `@UseGuards`, over Express, Fastify and GraphQL.
+ *
+ * Answers (RFC 6750 §3): no token → 401 `WWW-Authenticate: Bearer realm="..."`; a bad, expired
+ * or foreign token → 401 with `error="invalid_token"`; a missing role → 403 with
+ * `error="insufficient_scope"`; ZITADEL unreachable or answering garbage → 503. Never a pass on
+ * failure. Tokens never appear in logs.
+ *
+ * Subclass it to change how tokens are found or users built: the `protected` methods are the
+ * override points.
+ *
+ * @example
+ * providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }]
+ * @throws {ZitadelConfigurationError} when created, if the options cannot validate tokens
+ *   (`projectId` missing, or `apiApplication` missing outside `tokenValidation: 'jwt'`).
+ */
+@Injectable()
+export class ZitadelAuthGuard implements CanActivate {
+  protected readonly logger = new Logger('ZitadelAuthGuard');
+  /** Route policies by handler, then by controller class: metadata is read once per route. */
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly validator: ZitadelTokenValidator,
+    @Optional() protected readonly adapterHost?: HttpAdapterHost,
+  ) {
+    validator.assertConfigured();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.getRoutePolicy(context);
+    const request = requestOf(context);
+    if (policy.public) {
+      await this.attachOptionalUser(request, context);
+      return true;
+    }
+    let user: ZitadelUser;
+    try {
+      const token = this.extractToken(request, context);
+      if (token === undefined) throw this.unauthorized(context, undefined);
+      user = await this.resolveUser(token, context);
+    } catch (error) {
+      throw this.toHttpException(error, context);
+    }
+    if (request !== undefined) request.user = user;
+    if (policy.roles !== undefined && !this.hasRequiredRoles(user, policy.roles, context)) {
+      this.challenge(context, 'error="insufficient_scope"');
+      throw new ForbiddenException('Missing role');
+    }
+    return true;
+  }
+
+  /**
+   * The route's policy. Handler metadata overrides class metadata; on one target, `@Roles`
+   * overrides `@Public`.
+   */
+  protected getRoutePolicy(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byClass = this.policies.get(handler);
+    let policy = byClass?.get(controller);
+    if (policy === undefined) {
+      policy = this.readPolicy(handler) ?? this.readPolicy(controller) ?? AUTHENTICATED;
+      if (byClass === undefined) this.policies.set(handler, (byClass = new WeakMap()));
+      byClass.set(controller, policy);
+    }
+    return policy;
+  }
+
+  /**
+   * The bearer token of the request, or `undefined` when it carries none.
+   *
+   * @throws {ZitadelTokenInvalidError} the `Authorization` header is malformed (answered 401).
+   */
+  protected extractToken(request: ZitadelRequest | undefined, _context: ExecutionContext): string | undefined {
+    return extractBearerToken(request);
+  }
+
+  /**
+   * The user a token stands for.
+   *
+   * @throws {ZitadelTokenInvalidError} the token is not accepted (answered 401).
+   * @throws {ZitadelError} ZITADEL could not answer (answered 503).
+   */
+  protected resolveUser(token: string, _context: ExecutionContext): Promise<ZitadelUser> {
+    return this.validator.validate(token);
+  }
+
+  /** Whether the user satisfies `@Roles`; an organisation-scoped check needs the request to name one. */
+  protected hasRequiredRoles(user: ZitadelUser, requirement: RolesRequirement, context: ExecutionContext): boolean {
+    let orgId: string | undefined;
+    if (requirement.org !== undefined) {
+      orgId = this.getOrganizationId(requirement, context);
+      if (orgId === undefined) return false;
+    }
+    return requirement.mode === 'allOf'
+      ? requirement.roles.every((role) => user.hasRole(role, orgId))
+      : requirement.roles.some((role) => user.hasRole(role, orgId));
+  }
+
+  /** The organisation an organisation-scoped `@Roles` names, from a route parameter (GraphQL: argument) or a header. */
+  protected getOrganizationId(requirement: RolesRequirement, context: ExecutionContext): string | undefined {
+    const request = requestOf(context);
+    const source = requirement.org;
+    const value = source?.param !== undefined ? paramsOf(context, request)?.[source.param] : source?.header !== undefined ? request?.headers[source.header] : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  /** On a `@Public` route: a valid token yields the user; anything wrong with it is ignored. */
+  private async attachOptionalUser(request: ZitadelRequest | undefined, context: ExecutionContext): Promise<void> {
+    try {
+      const token = this.extractToken(request, context);
+      if (token !== undefined && request !== undefined) request.user = await this.resolveUser(token, context);
+    } catch (error) {
+      if (!(error instanceof ZitadelTokenInvalidError)) this.logger.debug(`Ignoring an unverifiable token on a public route: ${describe(error)}`);
+    }
+  }
+
+  private readPolicy(target: object): RoutePolicy | undefined {
+    const roles = this.reflector.get(RolesMetadata, target as () => void);
+    if (roles !== undefined) return Object.freeze({ public: false, roles });
+    return this.reflector.get(Public, target as () => void) === true ? PUBLIC : undefined;
+  }
+
+  private toHttpException(error: unknown, context: ExecutionContext): HttpException {
+    if (error instanceof HttpException) return error;
+    if (error instanceof ZitadelTokenInvalidError) return this.unauthorized(context, error);
+    if (error instanceof ZitadelError) {
+      this.logger.warn(`Access token not checked, answering 503: ${error.message}`);
+    } else {
+      this.logger.error(`Access token not checked, answering 503: ${describe(error)}`, error instanceof Error ? error.stack : undefined);
+    }
+    return new ServiceUnavailableException('Access tokens cannot be checked right now');
+  }
+
+  private unauthorized(context: ExecutionContext, error: ZitadelTokenInvalidError | undefined): UnauthorizedException {
+    // The descriptions are fixed sentences (see ZitadelTokenInvalidError): nothing from the request.
+    this.challenge(context, error === undefined ? undefined : `error="invalid_token", error_description="${error.message}"`);
+    return new UnauthorizedException(error === undefined ? 'Missing bearer token' : error.message);
+  }
+
+  /** Sets the `WWW-Authenticate` challenge on the response, when there is one (not in GraphQL). */
+  private challenge(context: ExecutionContext, params: string | undefined): void {
+    const response = responseOf(context);
+    const adapter = this.adapterHost?.httpAdapter;
+    if (response === undefined || response === null || adapter === undefined || adapter === null) return;
+    const realm = `Bearer realm="${this.validator.realm}"`;
+    adapter.setHeader(response, 'WWW-Authenticate', params === undefined ? realm : `${realm}, ${params}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+}

@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import { InjectZitadelConfig } from '../config/zitadel-config.provider.js';
+import type { ResolvedApiApplication, ResolvedZitadelConfig } from '../config/resolved-config.js';
+import { ZitadelConfigurationError } from '../errors/configuration.error.js';
+import { ZitadelDiscoveryError } from '../errors/discovery.error.js';
+import { ZitadelOAuthError } from '../errors/oauth.error.js';
+import { ZitadelResponseError } from '../errors/response.error.js';
+import { readJsonObject, readOAuthError } from '../http/json-response.js';
+import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+import { authenticateClient, type ClientAuthentication } from '../oidc/client-authentication.js';
+import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { createIntrospectionCache, introspectionCacheKey } from './introspection-cache.js';
+import { isIntrospectionResult, parseIntrospectionResult, type IntrospectionResult } from './introspection-result.js';
+
+const ENDPOINT = 'introspection';
+
+/**
+ * Asks ZITADEL whether an access token is active (RFC 7662), authenticated as the configured API
+ * application: `private_key_jwt` with its application key, or `client_secret_basic`.
+ *
+ * Results are cached through cache-manager under a sha256 hash of the token (never the token):
+ * active ones until the token's `exp` but no longer than `introspection.cache.maxTtlSeconds`,
+ * inactive ones for `introspection.cache.inactiveTtlSeconds`. Failures are never cached.
+ * Concurrent calls for one token share one request.
+ *
+ * @example
+ * const result = await introspection.introspect(token);
+ * if (result.active) console.info(result.sub, result.scope);
+ * @see https://zitadel.com/docs/guides/integrate/token-introspection
+ */
+@Injectable()
+export class IntrospectionService {
+  private readonly logger = new Logger('Zitadel');
+  private readonly cache: Cache;
+  private readonly inFlight = new Map<string, Promise<IntrospectionResult>>();
+
+  constructor(
+    @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
+    private readonly http: ZitadelHttpClient,
+    private readonly discovery: ZitadelDiscovery,
+  ) {
+    this.cache = createIntrospectionCache(config.introspection.cache);
+    this.cache.on('set', ({ error }) => {
+      if (error !== undefined) this.logger.warn(`Caching an introspection result failed: ${describe(error)}`);
+    });
+  }
+
+  /**
+   * Introspects an access token. `{ active: false }` means ZITADEL does not accept it for this
+   * API (unknown, expired, revoked or for another audience); it is an answer, not an error.
+   *
+   * @throws {TypeError} `token` is not a non-empty string.
+   * @throws {ZitadelConfigurationError} no `apiApplication` is configured.
+   * @throws {ZitadelUnavailableError} ZITADEL could not be reached or failed (5xx, timeout) after retries.
+   * @throws {ZitadelOAuthError} ZITADEL refused the API application's credentials (400/401).
+   * @throws {ZitadelResponseError} ZITADEL's answer could not be trusted (status, content type, field types).
+   * @throws {ZitadelDiscoveryError} the discovery document names no introspection endpoint.
+   */
+  async introspect(token: string): Promise<IntrospectionResult> {
+    if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string');
+    const client = this.clientAuthentication();
+    const key = introspectionCacheKey(token);
+    const cached = fromCache(await this.cache.get<unknown>(key));
+    if (cached !== undefined) return cached;
+    let pending = this.inFlight.get(key);
+    if (pending === undefined) {
+      pending = this.fetchAndCache(key, token, client).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetchAndCache(key: string, token: string, client: ClientAuthentication): Promise<IntrospectionResult> {
+    const result = await this.request(token, client);
+    const ttlMs = this.ttlMs(result);
+    if (ttlMs > 0) await this.cache.set(key, result, ttlMs);
+    return result;
+  }
+
+  /** How long a result may be reused: never past the token's `exp`. */
+  private ttlMs(result: IntrospectionResult): number {
+    const settings = this.config.introspection.cache;
+    if (!result.active) return settings.inactiveTtlSeconds * 1000;
+    const maxMs = settings.maxTtlSeconds * 1000;
+    return result.exp === undefined ? maxMs : Math.min(maxMs, result.exp * 1000 - Date.now());
+  }
+
+  private async request(token: string, client: ClientAuthentication): Promise<IntrospectionResult> {
+    const discovery = await this.discovery.get();
+    const url = discovery.introspection_endpoint;
+    if (url === undefined) throw new ZitadelDiscoveryError('The discovery document names no introspection_endpoint');
+    const auth = await authenticateClient(client, discovery.issuer);
+    const response = await this.http.send({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...auth.headers },
+      body: new URLSearchParams({ ...auth.form, token, token_type_hint: 'access_token' }).toString(),
+      // Reading a token's state changes nothing: safe to send again after a network error.
+      idempotent: true,
+      endpoint: ENDPOINT,
+    });
+    if (response.status !== 200) {
+      const oauth = response.status === 400 || response.status === 401 ? readOAuthError(response) : undefined;
+      if (oauth !== undefined) throw new ZitadelOAuthError(oauth.error, oauth.error_description, response.status, ENDPOINT);
+      throw new ZitadelResponseError(`ZITADEL introspection endpoint answered ${response.status}`, response.status);
+    }
+    return parseIntrospectionResult(readJsonObject(response, ENDPOINT), response.status);
+  }
+
+  private clientAuthentication(): ClientAuthentication {
+    const app = this.config.apiApplication;
+    if (app === undefined) {
+      throw new ZitadelConfigurationError([
+        { path: 'apiApplication', message: 'is required to introspect tokens: give the API application key file or its client id and secret' },
+      ]);
+    }
+    return toClientAuthentication(app);
+  }
+}
+
+/** The introspection credentials of the API application. */
+export function toClientAuthentication(app: ResolvedApiApplication): ClientAuthentication {
+  return app.kind === 'private-key-jwt'
+    ? { method: 'private_key_jwt', key: app.key }
+    : { method: 'client_secret_basic', clientId: app.clientId, clientSecret: app.clientSecret };
+}
+
+/**
+ * A cached value, if it is still usable: the in-memory store gives back the frozen result it was
+ * given; a shared store (Redis) gives back JSON, checked again. An active result past its `exp`
+ * (clocks of instances differ) is not reused.
+ */
+function fromCache(value: unknown): IntrospectionResult | undefined {
+  if (!isIntrospectionResult(value)) return undefined;
+  let result = value;
+  if (!Object.isFrozen(value)) {
+    try {
+      result = parseIntrospectionResult(value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (result.active && result.exp !== undefined && result.exp * 1000 <= Date.now()) return undefined;
+  return result;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown error';
+}

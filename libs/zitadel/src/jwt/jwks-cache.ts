@@ -1,0 +1,103 @@
+import { Logger } from '@nestjs/common';
+import { createLocalJWKSet, errors, type CryptoKey, type FlattenedJWSInput, type JWSHeaderParameters, type LocalJWKSet } from 'jose';
+import { ZitadelResponseError } from '../errors/response.error.js';
+import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
+import { readJsonObject } from '../http/json-response.js';
+import type { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+
+const ENDPOINT = 'jwks';
+
+/** Timing of {@link JwksCache}. */
+export interface JwksCacheSettings {
+  /** Least time between two fetches caused by an unknown `kid`, in milliseconds. */
+  readonly cooldownMs: number;
+  /** Age after which the set is refreshed in the background, in milliseconds. */
+  readonly maxAgeMs: number;
+}
+
+interface LoadedSet {
+  readonly keys: LocalJWKSet;
+  readonly fetchedAt: number;
+}
+
+/**
+ * ZITADEL's signing keys, fetched through the library's HTTP client (timeouts, retries) and
+ * kept in memory. A token whose `kid` is not in the set refetches it, at most once per cooldown,
+ * so a rotated key is picked up at once and a flood of forged `kid`s costs ZITADEL one request
+ * per cooldown. Concurrent fetches are shared. An old set is refreshed in the background.
+ */
+export class JwksCache {
+  private readonly logger = new Logger('Zitadel');
+  private loaded: LoadedSet | undefined;
+  private pending: Promise<LoadedSet> | undefined;
+  /** When the last fetch started, successful or not; -Infinity before the first. */
+  private lastFetchAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly http: ZitadelHttpClient,
+    private readonly jwksUri: () => Promise<string>,
+    private readonly settings: JwksCacheSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The key resolver for `jose.jwtVerify`.
+   *
+   * @throws {errors.JWKSNoMatchingKey} no key of the set (after a refetch, when allowed) matches.
+   * @throws {ZitadelUnavailableError} the JWKS could not be fetched.
+   * @throws {ZitadelResponseError} the JWKS is not a usable key set.
+   */
+  readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
+    const current = this.loaded ?? (await this.fetch());
+    if (this.now() - current.fetchedAt >= this.settings.maxAgeMs) this.refreshInBackground();
+    try {
+      return await current.keys(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.mayFetch()) throw error;
+      const fresh = await this.fetch();
+      return fresh.keys(header, token);
+    }
+  };
+
+  private mayFetch(): boolean {
+    return this.pending !== undefined || this.now() - this.lastFetchAt >= this.settings.cooldownMs;
+  }
+
+  private refreshInBackground(): void {
+    if (this.pending !== undefined || !this.mayFetch()) return;
+    this.fetch().catch((error: unknown) => {
+      this.logger.warn(`Refreshing ZITADEL's JWKS failed; the current keys stay in use: ${(error as Error).message}`);
+    });
+  }
+
+  /** One fetch at a time; a failure keeps the previous set and still counts for the cooldown. */
+  private fetch(): Promise<LoadedSet> {
+    this.pending ??= this.load()
+      .then((set) => {
+        this.loaded = set;
+        return set;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  private async load(): Promise<LoadedSet> {
+    this.lastFetchAt = this.now();
+    const url = await this.jwksUri();
+    const response = await this.http.send({ method: 'GET', url, idempotent: true, endpoint: ENDPOINT, headers: { accept: 'application/json' } });
+    if (response.status !== 200) {
+      throw new ZitadelUnavailableError(`ZITADEL jwks endpoint answered ${response.status}`, response.status);
+    }
+    const body = readJsonObject(response, ENDPOINT);
+    let keys: LocalJWKSet;
+    try {
+      keys = createLocalJWKSet(body as { keys: [] });
+    } catch {
+      throw new ZitadelResponseError('ZITADEL jwks endpoint answered a malformed JSON Web Key Set', response.status);
+    }
+    this.logger.debug(`Fetched ZITADEL's JWKS (${Array.isArray(body['keys']) ? body['keys'].length : 0} keys)`);
+    return { keys, fetchedAt: this.now() };
+  }
+}

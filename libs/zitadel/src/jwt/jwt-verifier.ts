@@ -1,0 +1,75 @@
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
+import { ZitadelResponseError } from '../errors/response.error.js';
+import { ZitadelTokenInvalidError, type TokenRejection } from '../errors/token-invalid.error.js';
+import type { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+import type { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { JwksCache } from './jwks-cache.js';
+
+/** ZITADEL signs access tokens with RS256; nothing else is accepted (no `none`, no HMAC). */
+const ALGORITHMS = ['RS256'];
+const REQUIRED_CLAIMS = ['exp', 'sub'];
+
+/**
+ * Verifies JWT access tokens locally with `jose` against ZITADEL's JWKS: RS256 only, `iss`
+ * exactly the discovered issuer, `aud` containing the project, `exp` (required) and `nbf` within
+ * the configured clock tolerance, `sub` present.
+ */
+export class JwtVerifier {
+  private readonly jwks: JwksCache;
+
+  constructor(
+    private readonly config: ResolvedZitadelConfig,
+    private readonly projectId: string,
+    http: ZitadelHttpClient,
+    private readonly discovery: ZitadelDiscovery,
+  ) {
+    this.jwks = new JwksCache(http, async () => (await discovery.get()).jwks_uri, {
+      cooldownMs: config.jwt.jwksCooldownSeconds * 1000,
+      maxAgeMs: config.jwt.jwksMaxAgeSeconds * 1000,
+    });
+  }
+
+  /**
+   * @returns the verified claims.
+   * @throws {ZitadelTokenInvalidError} the token is not one this API accepts.
+   * @throws {ZitadelUnavailableError} discovery or the JWKS could not be fetched.
+   * @throws {ZitadelResponseError} ZITADEL served an unusable key set.
+   */
+  async verify(token: string): Promise<JWTPayload> {
+    const { issuer } = await this.discovery.get();
+    try {
+      const { payload } = await jwtVerify(token, this.jwks.getKey, {
+        algorithms: ALGORITHMS,
+        issuer,
+        audience: this.projectId,
+        clockTolerance: this.config.jwt.clockToleranceSeconds,
+        requiredClaims: REQUIRED_CLAIMS,
+      });
+      return payload;
+    } catch (error) {
+      throw toZitadelError(error);
+    }
+  }
+}
+
+/**
+ * Maps a failure of `jwtVerify` to the library's errors. jose's errors carry the claims, so they
+ * are not kept as `cause`. Anything else (the library's own errors, a bug) passes unchanged.
+ */
+function toZitadelError(error: unknown): unknown {
+  if (!(error instanceof errors.JOSEError)) return error;
+  if (error instanceof errors.JWKSInvalid) return new ZitadelResponseError('ZITADEL jwks endpoint served an unusable key', 200);
+  return new ZitadelTokenInvalidError(rejection(error));
+}
+
+function rejection(error: errors.JOSEError): TokenRejection {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'not-yet-valid';
+    if (error.claim === 'aud') return 'wrong-audience';
+    return 'invalid';
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed';
+  return 'invalid';
+}
