@@ -5,6 +5,9 @@ import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 import { readJsonObject } from '../http/json-response.js';
 import type { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 
+/** The part of the HTTP client the cache uses. */
+export type JwksHttp = Pick<ZitadelHttpClient, 'send'>;
+
 const ENDPOINT = 'jwks';
 
 /** Timing of {@link JwksCache}. */
@@ -34,7 +37,7 @@ export class JwksCache {
   private lastFetchAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly http: ZitadelHttpClient,
+    private readonly http: JwksHttp,
     private readonly jwksUri: () => Promise<string>,
     private readonly settings: JwksCacheSettings,
     private readonly now: () => number = Date.now,
