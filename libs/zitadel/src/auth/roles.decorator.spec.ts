@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { Reflector } from '@nestjs/core';
 import { Roles, RolesMetadata, type RolesOptions } from './roles.decorator.js';
 

@@ -14,7 +14,7 @@ class FakeJwksEndpoint implements JwksHttp {
 
   async send(request: ZitadelHttpRequest): Promise<ZitadelHttpResponse> {
     this.requests++;
-    expect(request).toMatchObject({ method: 'GET', url: 'https://z.example/oauth/v2/keys', idempotent: true });
+    if (request.method !== 'GET' || request.url !== 'https://z.example/oauth/v2/keys' || !request.idempotent) throw new Error('unexpected request');
     if (this.failure !== undefined) throw this.failure;
     return { status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: this.body ?? JSON.stringify({ keys: this.keys }) };
   }
