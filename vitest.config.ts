@@ -9,10 +9,15 @@ const alias = {
   'nestjs-zitadel': src('./libs/zitadel/src/index.ts'),
 };
 
+// CI (`.ci/run`) sets VITEST_JSON_REPORT to a file path: Vitest then also writes its JSON report
+// there, from which the run's `N passed, N failed` line is computed.
+const jsonReport = process.env['VITEST_JSON_REPORT'];
+
 export default defineConfig({
   resolve: { alias },
   test: {
     globals: true,
+    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
