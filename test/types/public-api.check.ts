@@ -1,0 +1,174 @@
+// Type-level check of the public API, compiled by `npm run typecheck` and never run: it uses
+// `nestjs-zitadel` the way ../shared/api.md and the README show, and each `@ts-expect-error`
+// marks a misuse that must stay a compile error. If an export is renamed or a type loosened,
+// the type check fails here.
+import { Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import {
+  CurrentUser,
+  InjectZitadelOptions,
+  IntrospectionService,
+  Public,
+  Roles,
+  TokenService,
+  ZitadelAuthGuard,
+  ZitadelError,
+  ZitadelModule,
+  ZitadelOAuthError,
+  ZitadelScopes,
+  ZitadelUser,
+  type IntrospectionResult,
+  type ServiceUserKey,
+  type ZitadelErrorCode,
+  type ZitadelModuleOptions,
+} from 'nestjs-zitadel';
+
+// --- Module: forRootAsync with ConfigService, as in api.md ------------------------------------
+
+@Module({
+  imports: [
+    ZitadelModule.forRootAsync({
+      isGlobal: true,
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        issuer: config.getOrThrow<string>('ZITADEL_ISSUER'),
+        serviceUser: { keyFile: config.getOrThrow<string>('ZITADEL_SERVICE_USER_KEY_FILE') },
+        apiApplication: { keyFile: config.getOrThrow<string>('ZITADEL_API_KEY_FILE') },
+        projectId: config.get<string>('ZITADEL_PROJECT_ID'),
+      }),
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
+})
+export class AsyncAppModule {}
+
+// --- forRoot: every credential form ------------------------------------------------------------
+
+declare const serviceUserKey: ServiceUserKey;
+
+export const credentialForms: ZitadelModuleOptions[] = [
+  { issuer: 'https://acme.zitadel.cloud', serviceUser: { keyFile: './service-user.json' } },
+  { issuer: 'https://acme.zitadel.cloud', serviceUser: { key: serviceUserKey } },
+  { issuer: 'https://acme.zitadel.cloud', serviceUser: { keyJson: '{"type":"serviceaccount"}' } },
+  { issuer: 'https://acme.zitadel.cloud', serviceUser: { clientId: 'reporter', clientSecret: 'secret' } },
+  { issuer: 'https://acme.zitadel.cloud', serviceUser: { personalAccessToken: 'pat' } },
+  { issuer: 'https://acme.zitadel.cloud', apiApplication: { keyFile: './api.json' }, projectId: '1', tokenValidation: 'introspection' },
+  { issuer: 'https://acme.zitadel.cloud', apiApplication: { clientId: 'api', clientSecret: 'secret' }, tokenValidation: 'jwt' },
+];
+
+export const rootModule = ZitadelModule.forRoot({ isGlobal: true, issuer: 'https://acme.zitadel.cloud', tokenValidation: 'auto' });
+
+// --- Services ------------------------------------------------------------------------------------
+
+@Injectable()
+export class ReportsClient {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly introspection: IntrospectionService,
+    @InjectZitadelOptions() readonly options: ZitadelModuleOptions,
+  ) {}
+
+  async token(projectId: string): Promise<string> {
+    return this.tokens.getAccessToken({
+      scopes: [ZitadelScopes.openid, ZitadelScopes.projectAudience(projectId), ZitadelScopes.zitadelApi(), ZitadelScopes.role('admin'), ZitadelScopes.orgId('42')],
+    });
+  }
+
+  async defaultToken(): Promise<string> {
+    return this.tokens.getAccessToken();
+  }
+
+  async isActive(token: string): Promise<boolean> {
+    const result: IntrospectionResult = await this.introspection.introspect(token);
+    const active: boolean = result.active;
+    return active;
+  }
+}
+
+// --- Guard and decorators ------------------------------------------------------------------------
+
+@Controller('reports')
+export class ReportsController {
+  @Public()
+  @Get('status')
+  status(): string {
+    return 'ok';
+  }
+
+  @Get('mine')
+  mine(@CurrentUser() user: ZitadelUser, @CurrentUser('sub') sub: string): boolean {
+    return user.sub === sub && user.hasRole('reader') && user.hasRole('reader', 'org-1');
+  }
+
+  @Roles('admin')
+  @Get('all')
+  all(): void {}
+
+  @Roles({ allOf: ['admin', 'auditor'] })
+  @Get('audit')
+  audit(): void {}
+
+  @Roles({ anyOf: ['admin'], org: { param: 'orgId' } })
+  @Get(':orgId')
+  ofOrg(): void {}
+}
+
+@UseGuards(ZitadelAuthGuard)
+@Controller('guarded')
+export class GuardedController {}
+
+// --- Errors: a closed union of codes -----------------------------------------------------------
+
+export function describeError(error: unknown): string {
+  if (error instanceof ZitadelOAuthError) return `${error.error} ${error.error_description ?? ''} ${error.status}`;
+  if (!(error instanceof ZitadelError)) return 'other';
+  const code: ZitadelErrorCode = error.code;
+  switch (code) {
+    case 'ZITADEL_UNAVAILABLE':
+      return 'retry later';
+    // @ts-expect-error not one of the library's error codes
+    case 'ZITADEL_NO_SUCH_CODE':
+      return 'never';
+    default:
+      return code;
+  }
+}
+
+// --- Misuse that must not compile --------------------------------------------------------------
+
+// @ts-expect-error `issuer` is required
+ZitadelModule.forRoot({});
+
+ZitadelModule.forRoot({
+  issuer: 'https://acme.zitadel.cloud',
+  // @ts-expect-error a key file path is a string
+  serviceUser: { keyFile: 1 },
+});
+
+ZitadelModule.forRoot({
+  issuer: 'https://acme.zitadel.cloud',
+  // @ts-expect-error not a validation mode
+  tokenValidation: 'magic',
+});
+
+export async function misuse(tokens: TokenService, introspection: IntrospectionService): Promise<void> {
+  // @ts-expect-error scopes are a list
+  await tokens.getAccessToken({ scopes: 'openid' });
+  // @ts-expect-error a token is a string
+  await introspection.introspect(42);
+  // @ts-expect-error a project id is a string
+  ZitadelScopes.projectAudience(123);
+}
+
+export class MisusedDecorators {
+  // @ts-expect-error @Roles needs at least one role
+  @Roles()
+  none(): void {}
+
+  // @ts-expect-error not a field of ZitadelUser
+  method(@CurrentUser('password') password: string): string {
+    return password;
+  }
+}
