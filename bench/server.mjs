@@ -75,5 +75,7 @@ const { port } = app.getHttpServer().address();
 process.send?.({ type: 'listening', port });
 process.on('message', (message) => {
   if (message?.type === 'close') void app.close().then(() => process.exit(0));
+  // CPU time used so far (user + system, all threads), to derive CPU time per request.
+  if (message?.type === 'cpu') process.send?.({ type: 'cpu', id: message.id, usage: process.cpuUsage() });
 });
 process.on('disconnect', () => process.exit(0));

@@ -5,7 +5,7 @@ import { coldIntrospection } from '../scenarios/cold-introspection.mjs';
 import { guardOverhead } from '../scenarios/guard-overhead.mjs';
 import { memoryScenario } from '../scenarios/memory.mjs';
 import { tokenServiceScenario } from '../scenarios/token-service.mjs';
-import { startChild, stopChild } from './processes.mjs';
+import { cpuOf, startChild, stopChild } from './processes.mjs';
 import { load, say } from './report.mjs';
 
 const SCENARIOS = ['guard', 'cold', 'token', 'memory'];
@@ -25,8 +25,8 @@ export function settingsFromEnv() {
   return {
     scenarios: only.length > 0 ? only : SCENARIOS,
     guard: {
-      rounds: numberFrom('BENCH_ROUNDS', 2),
-      seconds: numberFrom('BENCH_SECONDS', 4),
+      rounds: numberFrom('BENCH_ROUNDS', 4),
+      seconds: numberFrom('BENCH_SECONDS', 3),
       warmupSeconds: numberFrom('BENCH_WARMUP_SECONDS', 2),
       connections: numberFrom('BENCH_CONNECTIONS', 10),
     },
@@ -65,7 +65,7 @@ export async function runBench(fixture, settings) {
     try {
       if (wants('guard')) {
         say('1. guard overhead');
-        results.guardOverhead = await guardOverhead({ base, fixture, ...settings.guard });
+        results.guardOverhead = await guardOverhead({ base, cpu: () => cpuOf(child), fixture, ...settings.guard });
       }
       if (wants('cold')) {
         say('2. cold introspection under concurrency');

@@ -27,3 +27,15 @@ export async function stopChild(child, ms = 5000) {
   await exited;
   clearTimeout(timer);
 }
+
+let nextId = 0;
+
+/** The server's CPU time so far, in microseconds (user + system). */
+export async function cpuOf(child) {
+  const id = ++nextId;
+  child.send({ type: 'cpu', id });
+  for (;;) {
+    const [message] = await once(child, 'message');
+    if (message?.type === 'cpu' && message.id === id) return message.usage.user + message.usage.system;
+  }
+}

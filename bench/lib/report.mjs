@@ -32,3 +32,10 @@ export function check(condition, message) {
 export function mean(values) {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
+
+/** Median of numbers. */
+export function median(values) {
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

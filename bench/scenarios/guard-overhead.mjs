@@ -1,7 +1,7 @@
 // Scenario 1: the guard's cost. The same app and handler, unguarded and guarded three ways,
 // loaded by autocannon on loopback; every figure is a ratio to the unguarded route of the same run.
 import { hammer } from '../lib/load.mjs';
-import { load, mean, round, say } from '../lib/report.mjs';
+import { load, mean, median, round, say } from '../lib/report.mjs';
 
 /** The variants, in the order of the first round (the second round runs them backwards). */
 export function variants(fixture) {
@@ -17,8 +17,12 @@ export function variants(fixture) {
  * Warm-up of every route (JIT, JWKS and introspection caches), then `rounds` rounds of every
  * route for `seconds` each, alternating the order (ABCD DCBA ...) so that a drift of the
  * machine's load weighs on every route alike.
+ *
+ * Beside throughput, the server's CPU time per request (`cpu()` before and after each run): it
+ * moves much less than throughput when other processes take the cores, so it tells noise from
+ * cost. The ratio it implies is `cpu per request unguarded / cpu per request guarded`.
  */
-export async function guardOverhead({ base, fixture, rounds, seconds, warmupSeconds, connections }) {
+export async function guardOverhead({ base, cpu, fixture, rounds, seconds, warmupSeconds, connections }) {
   const list = variants(fixture);
   say(`  warm-up: ${warmupSeconds} s per route`);
   for (const variant of list) {
@@ -29,9 +33,11 @@ export async function guardOverhead({ base, fixture, rounds, seconds, warmupSeco
     const order = pass % 2 === 1 ? list : list.toReversed();
     for (const variant of order) {
       const before = load();
+      const cpuBefore = await cpu();
       const result = await hammer({ url: base + variant.path, token: variant.token, seconds, connections, label: variant.key });
-      runs.push({ round: pass, variant: variant.key, ...result, loadBefore: before, loadAfter: load() });
-      say(`  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.latencyMsP99} ms  load ${before.load1}`);
+      const cpuMicrosPerRequest = round((await cpu() - cpuBefore) / result.requests, 1);
+      runs.push({ round: pass, variant: variant.key, ...result, cpuMicrosPerRequest, loadBefore: before, loadAfter: load() });
+      say(`  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuMicrosPerRequest} µs CPU/req  p99 ${result.latencyMsP99} ms  load ${before.load1}`);
     }
   }
 
@@ -45,7 +51,18 @@ export async function guardOverhead({ base, fixture, rounds, seconds, warmupSeco
       perRound.push(round(of(variant.key) / of('unguarded'), 3));
     }
     const rps = mean(rpsOf(variant.key));
-    figures[variant.key] = { label: variant.label, rps: round(rps), ratio: round(rps / baseline, 3), ratioPerRound: perRound };
+    const cpuPerRequest = median(runs.filter((run) => run.variant === variant.key).map((run) => run.cpuMicrosPerRequest));
+    figures[variant.key] = {
+      label: variant.label,
+      rps: round(rps),
+      ratio: round(rps / baseline, 3),
+      ratioPerRound: perRound,
+      medianRatioPerRound: median(perRound),
+      cpuMicrosPerRequest: cpuPerRequest,
+    };
+  }
+  for (const figure of Object.values(figures)) {
+    figure.cpuRatio = round(figures.unguarded.cpuMicrosPerRequest / figure.cpuMicrosPerRequest, 3);
   }
   const jwtVsPassport = round(figures.zitadelJwt.rps / figures.passport.rps, 2);
   const targets = {
