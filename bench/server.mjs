@@ -1,6 +1,7 @@
 // The benchmarked app, run in its own process by bench/run.mjs: one NestJS 12 Express app with
-// the same handler behind three routes.
+// the same handler behind four routes.
 //   GET /none      no guard (the baseline)
+//   GET /allow     a guard that returns true: what Nest's guard machinery costs by itself
 //   GET /zitadel   ZitadelAuthGuard (tokenValidation 'auto': a JWT is verified locally, an opaque
 //                  token introspected; the scenario picks which by the token it sends)
 //   GET /passport  the usual recipe: @nestjs/passport + passport-jwt + jwks-rsa
@@ -37,9 +38,20 @@ class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 }
 Injectable()(JwtStrategy);
 
-/** The same handler body three times, so only the guard differs. */
+/** A guard that lets everything through: the cost of Nest's guard machinery itself. */
+class AllowGuard {
+  canActivate() {
+    return true;
+  }
+}
+Injectable()(AllowGuard);
+
+/** The same handler body on every route, so only the guard differs. */
 class BenchController {
   none() {
+    return { ok: true };
+  }
+  allow() {
     return { ok: true };
   }
   zitadel() {
@@ -50,6 +62,7 @@ class BenchController {
   }
 }
 decorateMethod(BenchController, 'none', Get('none'));
+decorateMethod(BenchController, 'allow', Get('allow'), UseGuards(AllowGuard));
 decorateMethod(BenchController, 'zitadel', Get('zitadel'), UseGuards(ZitadelAuthGuard));
 decorateMethod(BenchController, 'passport', Get('passport'), UseGuards(AuthGuard('jwt')));
 Controller()(BenchController);

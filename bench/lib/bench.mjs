@@ -26,7 +26,7 @@ export function settingsFromEnv() {
     scenarios: only.length > 0 ? only : SCENARIOS,
     guard: {
       rounds: numberFrom('BENCH_ROUNDS', 4),
-      seconds: numberFrom('BENCH_SECONDS', 3),
+      seconds: numberFrom('BENCH_SECONDS', 2),
       warmupSeconds: numberFrom('BENCH_WARMUP_SECONDS', 2),
       connections: numberFrom('BENCH_CONNECTIONS', 10),
     },

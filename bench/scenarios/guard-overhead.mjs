@@ -7,6 +7,7 @@ import { load, mean, median, round, say } from '../lib/report.mjs';
 export function variants(fixture) {
   return [
     { key: 'unguarded', label: 'no guard (baseline)', path: '/none', token: undefined },
+    { key: 'allowGuard', label: "a guard that returns true (Nest's guard machinery alone)", path: '/allow', token: undefined },
     { key: 'zitadelJwt', label: '(a) ZitadelAuthGuard, JWT verified locally', path: '/zitadel', token: fixture.jwt },
     { key: 'zitadelIntrospection', label: '(b) ZitadelAuthGuard, opaque token, introspection cache warm', path: '/zitadel', token: fixture.opaque },
     { key: 'passport', label: '(c) @nestjs/passport + passport-jwt + jwks-rsa', path: '/passport', token: fixture.jwt },
