@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
-import Provider from 'oidc-provider';
+import { Provider } from 'oidc-provider';
 import { TokenService, ZitadelDiscoveryError, ZitadelModule, ZitadelOAuthError, type ZitadelModuleOptions } from 'nestjs-zitadel';
 
 // The client id holds '@' and the secret '!': both must be form-url-encoded inside Basic auth.

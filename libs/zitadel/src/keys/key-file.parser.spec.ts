@@ -12,13 +12,14 @@ const serviceUser = { type: 'serviceaccount', keyId: '100509901696068329', key: 
 const application = { type: 'application', keyId: '81693565968962154', key: pkcs1, appId: '78366403256846242', clientId: '78366401571920522@acme' };
 
 function keyFileError(run: () => unknown): ZitadelKeyFileError {
+  let thrown: unknown;
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(ZitadelKeyFileError);
-    return error as ZitadelKeyFileError;
+    thrown = error;
   }
-  throw new Error('expected a ZitadelKeyFileError');
+  expect(thrown).toBeInstanceOf(ZitadelKeyFileError);
+  return thrown as ZitadelKeyFileError;
 }
 
 describe('parseServiceUserKey', () => {
@@ -41,7 +42,7 @@ describe('parseServiceUserKey', () => {
     ['type', { ...serviceUser, type: undefined }, /"type" is missing/],
     ['type', { ...serviceUser, type: 'application' }, /"type" must be "serviceaccount".*configure it as apiApplication/],
     ['keyId', { ...serviceUser, keyId: undefined }, /"keyId" is missing/],
-    ['keyId', { ...serviceUser, keyId: 100509901696068329 }, /"keyId" must be a string: ZITADEL ids are 64-bit/],
+    ['keyId', { ...serviceUser, keyId: 100509901696068 }, /"keyId" must be a string: ZITADEL ids are 64-bit/],
     ['userId', { ...serviceUser, userId: '' }, /"userId" must not be empty/],
     ['key', { ...serviceUser, key: 42 }, /"key" must be a string, got a number/],
     ['key', { ...serviceUser, key: 'not a key' }, /"key" is not a PEM-encoded private key/],
