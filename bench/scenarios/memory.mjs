@@ -6,7 +6,7 @@ import { check, load, round, say } from '../lib/report.mjs';
 export async function memoryScenario({ fixture, tokens, jwtMaxEntries, introspectionMaxEntries, signers }) {
   const loadBefore = load();
   const config = {
-    issuer: fixture.issuer,
+    issuer: fixture.memoryIssuer,
     projectId: fixture.projectId,
     apiApplication: fixture.apiApplication,
     jwtMaxEntries,
