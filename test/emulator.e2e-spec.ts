@@ -142,12 +142,12 @@ describe('emulator token endpoint: client credentials', () => {
   });
 });
 
-describe('emulator introspection', () => {
-  async function tokenFor(scope: string): Promise<string> {
-    return (await grant(await assertion(), scope)).body['access_token'] as string;
-  }
-  const introspect = (token: string, auth = basic(app.clientId, app.clientSecret ?? '')) => post('/oauth/v2/introspect', { token }, { authorization: auth });
+async function tokenFor(scope: string): Promise<string> {
+  return (await grant(await assertion(), scope)).body['access_token'] as string;
+}
+const introspect = (token: string, auth = basic(app.clientId, app.clientSecret ?? '')) => post('/oauth/v2/introspect', { token }, { authorization: auth });
 
+describe('emulator introspection', () => {
   it('answers active for a token with the project in its audience, inactive otherwise', async () => {
     const ours = await tokenFor(`openid urn:zitadel:iam:org:project:id:${projectId}:aud`);
     expect(await introspect(ours)).toMatchObject({ status: 200, body: { active: true, sub: keyFile.userId, aud: [projectId], iss: zitadel.issuer, token_type: 'Bearer' } });
