@@ -27,7 +27,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/**/*.e2e-spec.ts'] },
+        test: { name: 'e2e', include: ['test/**/*.e2e-spec.ts'], globalSetup: ['test/global-setup.ts'] },
       },
     ],
   },

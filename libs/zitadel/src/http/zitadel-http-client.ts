@@ -90,5 +90,7 @@ async function readBody(response: Response, endpoint: string): Promise<string> {
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  return networkErrorCode(error) ?? (error instanceof Error ? error.message : 'network error');
+  // fetch wraps the system error: its cause says what happened ("bad port", "other side closed").
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return networkErrorCode(error) ?? (cause instanceof Error ? cause.message : 'network error');
 }
