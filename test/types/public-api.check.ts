@@ -23,6 +23,7 @@ import {
   type ZitadelErrorCode,
   type ZitadelModuleOptions,
 } from 'nestjs-zitadel';
+import { ZitadelEmulator, type ServiceUserKeyFile } from 'nestjs-zitadel/testing';
 
 // --- Module: forRootAsync with ConfigService, as in api.md ------------------------------------
 
@@ -134,6 +135,17 @@ export function describeError(error: unknown): string {
     default:
       return code;
   }
+}
+
+// --- Testing entry point: the emulator's key files plug straight into the module ------------
+
+export async function withEmulator(): Promise<void> {
+  const zitadel = await ZitadelEmulator.start();
+  const project = zitadel.createProject({ name: 'reports' });
+  const user = zitadel.createServiceUser({ userName: 'reporter' });
+  const key: ServiceUserKeyFile = await zitadel.addServiceUserKey(user.userId);
+  ZitadelModule.forRoot({ issuer: zitadel.issuer, serviceUser: { key }, projectId: project.id });
+  await zitadel.close();
 }
 
 // --- Misuse that must not compile --------------------------------------------------------------

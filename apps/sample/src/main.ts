@@ -1,6 +1,7 @@
-// Starts the sample app against the ZITADEL instance named by ZITADEL_ISSUER.
+// Starts the sample app. Without ZITADEL_ISSUER it starts the embedded ZITADEL emulator
+// (`nestjs-zitadel/testing`) on loopback and uses that, so it runs on a fresh clone.
 //
-//   npm start                                              # build, then run
+//   npm start                                              # build, then run with the emulator
 //   ZITADEL_ISSUER=https://acme.zitadel.cloud npm start   # against a real instance
 //   PORT=8080 HOST=0.0.0.0 npm start                       # where to listen (default 127.0.0.1:3000)
 import type { AddressInfo } from 'node:net';
@@ -10,11 +11,13 @@ import { AppModule } from './app.module.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Sample');
-  const issuer = process.env['ZITADEL_ISSUER'];
+  let issuer = process.env['ZITADEL_ISSUER'];
   if (issuer === undefined || issuer === '') {
-    logger.error('ZITADEL_ISSUER is not set. Set it to your ZITADEL instance URL, e.g. https://acme.zitadel.cloud');
-    process.exitCode = 1;
-    return;
+    // Loaded only when needed: a deployment with a real ZITADEL never loads the testing entry point.
+    const { ZitadelEmulator } = await import('nestjs-zitadel/testing');
+    const emulator = await ZitadelEmulator.start();
+    issuer = emulator.issuer;
+    logger.log(`ZITADEL_ISSUER is not set: started the embedded ZITADEL emulator at ${issuer}`);
   }
 
   const app = await NestFactory.create(AppModule.register({ issuer }));

@@ -1,0 +1,74 @@
+// The published package, as a user gets it: `npm pack` of the built library, installed by two
+// brand-new NestJS apps outside the repository (CommonJS and ESM) that import `nestjs-zitadel` and
+// `nestjs-zitadel/testing`, type-check strictly against the shipped declarations, boot, and mint a
+// token from the ZITADEL emulator.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ensureLibraryBuild,
+  installAndRunConsumer,
+  LIBRARY_ROOT,
+  packLibrary,
+  writeConsumerApp,
+  type ConsumerKind,
+  type ConsumerRun,
+  type PackedLibrary,
+} from './support/package-consumer.js';
+
+const FIVE_MINUTES = 300_000;
+
+interface LibraryManifest {
+  main?: string;
+  types?: string;
+  bin?: string | Record<string, string>;
+  exports: Record<string, string | Record<string, string>>;
+}
+
+let workDir: string;
+let packed: PackedLibrary;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'nestjs-zitadel-package-'));
+  await ensureLibraryBuild();
+  packed = await packLibrary(workDir);
+}, FIVE_MINUTES);
+
+afterAll(() => {
+  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('the npm package', () => {
+  it('ships the build, its declarations, package.json and README: no sources, specs or tests', () => {
+    expect(packed.files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts']),
+    );
+    expect(packed.files.filter((file) => /\.spec\.|(^|\/)(src|test|tests|__tests__)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(packed.files.filter((file) => !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(file))).toEqual([]);
+  });
+
+  it('ships every file its manifest points to (exports, main, types, bin)', () => {
+    const manifest = JSON.parse(readFileSync(join(LIBRARY_ROOT, 'package.json'), 'utf8')) as LibraryManifest;
+    const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)))];
+    if (typeof manifest.bin === 'string') targets.push(manifest.bin);
+    else if (manifest.bin !== undefined) targets.push(...Object.values(manifest.bin));
+    const missing = targets.filter((target) => target !== undefined).map((target) => target.replace(/^\.\//, '')).filter((target) => !packed.files.includes(target));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('a brand-new NestJS app outside the repository', () => {
+  it.concurrent.each<ConsumerKind>(['commonjs', 'module'])(
+    '"type": "%s": installs the tarball, type-checks strictly, boots with ZitadelModule and mints a token from the emulator',
+    async (kind) => {
+      const dir = join(workDir, `consumer-${kind}`);
+      writeConsumerApp(dir, kind, packed.tarball);
+      const result: ConsumerRun = await installAndRunConsumer(dir);
+      const failed = [result.start, result.compile, result.typecheck, result.install].find((step) => step !== undefined && step.code !== 0);
+      expect(failed === undefined ? '' : `${failed.stdout}\n${failed.stderr}`).toBe('');
+      expect(result.start?.code).toBe(0);
+      expect(result.start?.stdout.trim().split('\n')).toContain(`OK ${kind}`);
+    },
+    FIVE_MINUTES,
+  );
+});

@@ -1,0 +1,241 @@
+// Helpers of the packaging tests: build and pack the library, and create throwaway NestJS apps
+// (outside the repository) that install the tarball as a user would.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root folder. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The library's package folder (`nestjs-zitadel`). */
+export const LIBRARY_ROOT = join(REPO_ROOT, 'libs/zitadel');
+
+/** What a finished child process left behind. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The environment for child processes: without the `npm_*` variables of the `npm test` that runs
+ * us (a nested npm would otherwise take the repository for its prefix) and without Vitest's.
+ */
+function childEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(npm_|vitest|node_options$|node_env$|init_cwd$)/i.test(name)) continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+/** Runs a command to its end; never rejects on a non-zero exit code (the result carries it). */
+export function run(command: string, args: readonly string[], cwd: string, timeoutMs = 180_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd, env: childEnvironment(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') {
+          reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed to run: ${error.message}\n${stderr}`));
+          return;
+        }
+        resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs a command and fails with its output unless it exits with 0. */
+export async function runOrThrow(command: string, args: readonly string[], cwd: string, timeoutMs?: number): Promise<RunResult> {
+  const result = await run(command, args, cwd, timeoutMs);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited with ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  }
+  return result;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/**
+ * Whether `libs/zitadel/dist` is a complete build of the current sources: every non-spec source
+ * has its `.js` and `.d.ts`, the README copy exists, and no build output is older than a source,
+ * a tsconfig or the README.
+ */
+export function isLibraryBuildFresh(): boolean {
+  const dist = join(LIBRARY_ROOT, 'dist');
+  let outputs: string[];
+  try {
+    outputs = filesUnder(dist).filter((file) => /\.(js|d\.ts)$/.test(file));
+  } catch {
+    return false;
+  }
+  const sources = filesUnder(join(LIBRARY_ROOT, 'src')).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
+  const inputs = [...sources, join(LIBRARY_ROOT, 'tsconfig.lib.json'), join(REPO_ROOT, 'tsconfig.base.json'), join(REPO_ROOT, 'README.md')];
+  if (!existsSync(join(LIBRARY_ROOT, 'README.md'))) return false;
+  outputs.push(join(LIBRARY_ROOT, 'README.md'));
+  const outputSet = new Set(outputs);
+  for (const source of sources) {
+    const stem = join(dist, relative(join(LIBRARY_ROOT, 'src'), source)).replace(/\.ts$/, '');
+    if (!outputSet.has(`${stem}.js`) || !outputSet.has(`${stem}.d.ts`)) return false;
+  }
+  const newestInput = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
+  const oldestOutput = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
+  return oldestOutput >= newestInput;
+}
+
+/** Builds the library (`npm run build:lib`) unless its `dist` is already a fresh build. */
+export async function ensureLibraryBuild(): Promise<void> {
+  if (!isLibraryBuildFresh()) await runOrThrow('npm', ['run', 'build:lib'], REPO_ROOT);
+}
+
+/** A packed `nestjs-zitadel` tarball. */
+export interface PackedLibrary {
+  /** Absolute path of the `.tgz`. */
+  readonly tarball: string;
+  /** The paths inside the package, e.g. `dist/index.js`, `package.json`. */
+  readonly files: readonly string[];
+}
+
+/** `npm pack` of libs/zitadel into `destination`. */
+export async function packLibrary(destination: string): Promise<PackedLibrary> {
+  const { stdout } = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destination], LIBRARY_ROOT);
+  const [pack] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  return { tarball: join(destination, pack.filename), files: pack.files.map((file) => file.path).sort() };
+}
+
+/** The version of a package installed in the repository, so the throwaway apps use the same. */
+export function repoVersionOf(name: string): string {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** The module system of a throwaway app. */
+export type ConsumerKind = 'commonjs' | 'module';
+
+/**
+ * The throwaway app's only source file. It boots a Nest HTTP app wired to the ZITADEL emulator
+ * with a service user's key, mints a token through `TokenService` (directly and over HTTP),
+ * checks that internal paths of the package are closed, and prints `OK <module system>`.
+ * It compiles unchanged as CommonJS and as ESM.
+ */
+const CONSUMER_MAIN = `import 'reflect-metadata';
+import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TokenService, ZitadelModule, ZitadelScopes, type ZitadelModuleOptions } from 'nestjs-zitadel';
+import { ZitadelEmulator } from 'nestjs-zitadel/testing';
+
+@Controller('token')
+class TokenController {
+  constructor(private readonly tokens: TokenService) {}
+
+  @Get()
+  async token(): Promise<{ length: number }> {
+    return { length: (await this.tokens.getAccessToken()).length };
+  }
+}
+
+@Module({})
+class AppModule {
+  static register(options: ZitadelModuleOptions): DynamicModule {
+    return { module: AppModule, imports: [ZitadelModule.forRoot(options)], controllers: [TokenController] };
+  }
+}
+
+async function main(): Promise<void> {
+  const moduleSystem = typeof require === 'function' && typeof module === 'object' ? 'commonjs' : 'module';
+  const internal: string = 'nestjs-zitadel/dist/token/token.service.js';
+  const internalImport = await import(internal).then(
+    () => 'importable',
+    (error: { code?: string }) => error.code ?? 'unknown error',
+  );
+  if (internalImport !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw new Error('an internal path of the package: ' + internalImport);
+
+  const emulator = await ZitadelEmulator.start();
+  try {
+    const project = emulator.createProject({ name: 'consumer' });
+    const user = emulator.createServiceUser({ userName: 'consumer' });
+    const key = await emulator.addServiceUserKey(user.userId);
+    const app = await NestFactory.create(AppModule.register({ issuer: emulator.issuer, serviceUser: { key } }), { logger: ['error', 'warn'] });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const token = await app.get(TokenService).getAccessToken({ scopes: ['openid', ZitadelScopes.projectAudience(project.id)] });
+      if (token.length < 16) throw new Error('no access token');
+      const response = await fetch((await app.getUrl()).replace('[::1]', '127.0.0.1') + '/token');
+      const body = (await response.json()) as { length?: unknown };
+      if (response.status !== 200 || typeof body.length !== 'number' || body.length < 16) {
+        throw new Error('GET /token answered ' + response.status + ' ' + JSON.stringify(body));
+      }
+      console.log('OK ' + moduleSystem);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await emulator.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+/**
+ * Writes a brand-new NestJS app into `dir`: its package.json (the tarball, Nest and TypeScript at
+ * the repository's versions), a strict tsconfig (`module: nodenext`) and `src/main.ts`.
+ */
+export function writeConsumerApp(dir: string, kind: ConsumerKind, tarball: string): void {
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  const dependencies: Record<string, string> = { 'nestjs-zitadel': `file:${tarball}` };
+  for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs']) {
+    dependencies[name] = repoVersionOf(name);
+  }
+  const devDependencies = { typescript: repoVersionOf('typescript'), '@types/node': repoVersionOf('@types/node') };
+  const manifest = { name: `consumer-${kind}`, version: '1.0.0', private: true, type: kind, dependencies, devDependencies };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    noUnusedLocals: true,
+    noImplicitReturns: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    esModuleInterop: true,
+    skipLibCheck: false,
+    types: ['node'],
+    rootDir: 'src',
+    outDir: 'dist',
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, include: ['src'] }, null, 2)}\n`);
+  writeFileSync(join(dir, 'src/main.ts'), CONSUMER_MAIN);
+}
+
+/** What happened to a throwaway app: each step's output, up to the first failure. */
+export interface ConsumerRun {
+  readonly install: RunResult;
+  readonly typecheck?: RunResult;
+  readonly compile?: RunResult;
+  readonly start?: RunResult;
+}
+
+/** Installs the throwaway app, type-checks it (`tsc --noEmit`), compiles it and runs it. */
+export async function installAndRunConsumer(dir: string): Promise<ConsumerRun> {
+  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  if (install.code !== 0) return { install };
+  const tsc = join(dir, 'node_modules/typescript/bin/tsc');
+  const typecheck = await run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
+  if (typecheck.code !== 0) return { install, typecheck };
+  const compile = await run(process.execPath, [tsc, '-p', dir], dir);
+  if (compile.code !== 0) return { install, typecheck, compile };
+  const start = await run(process.execPath, [join(dir, 'dist/main.js')], dir, 60_000);
+  return { install, typecheck, compile, start };
+}
