@@ -1,7 +1,7 @@
 // The published package, as a user gets it: `npm pack` of the built library, installed by two
 // brand-new NestJS apps outside the repository (CommonJS and ESM) that import `nestjs-zitadel` and
 // `nestjs-zitadel/testing`, type-check strictly against the shipped declarations, boot, and mint a
-// token from the ZITADEL emulator.
+// token from the ZITADEL emulator; the `nestjs-zitadel` executable runs once installed.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ interface LibraryManifest {
   exports: Record<string, string | Record<string, string>>;
 }
 
+const libraryVersion = (JSON.parse(readFileSync(join(LIBRARY_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 let workDir: string;
 let packed: PackedLibrary;
 
@@ -59,15 +60,16 @@ describe('the npm package', () => {
 
 describe('a brand-new NestJS app outside the repository', () => {
   it.concurrent.each<ConsumerKind>(['commonjs', 'module'])(
-    '"type": "%s": installs the tarball, type-checks strictly, boots with ZitadelModule and mints a token from the emulator',
+    '"type": "%s": installs the tarball, type-checks strictly, boots with ZitadelModule, mints a token from the emulator; the bin runs',
     async (kind) => {
       const dir = join(workDir, `consumer-${kind}`);
       writeConsumerApp(dir, kind, packed.tarball);
       const result: ConsumerRun = await installAndRunConsumer(dir);
-      const failed = [result.start, result.compile, result.typecheck, result.install].find((step) => step !== undefined && step.code !== 0);
+      const failed = [result.bin, result.start, result.compile, result.typecheck, result.install].find((step) => step !== undefined && step.code !== 0);
       expect(failed === undefined ? '' : `${failed.stdout}\n${failed.stderr}`).toBe('');
       expect(result.start?.code).toBe(0);
       expect(result.start?.stdout.trim().split('\n')).toContain(`OK ${kind}`);
+      expect(result.bin?.stdout.trim()).toBe(libraryVersion);
     },
     FIVE_MINUTES,
   );

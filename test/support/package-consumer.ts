@@ -225,9 +225,11 @@ export interface ConsumerRun {
   readonly typecheck?: RunResult;
   readonly compile?: RunResult;
   readonly start?: RunResult;
+  /** `npx nestjs-zitadel --version`: the package's executable, as installed. */
+  readonly bin?: RunResult;
 }
 
-/** Installs the throwaway app, type-checks it (`tsc --noEmit`), compiles it and runs it. */
+/** Installs the throwaway app, type-checks it (`tsc --noEmit`), compiles it, runs it, then runs the package's executable. */
 export async function installAndRunConsumer(dir: string): Promise<ConsumerRun> {
   const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   if (install.code !== 0) return { install };
@@ -237,5 +239,7 @@ export async function installAndRunConsumer(dir: string): Promise<ConsumerRun> {
   const compile = await run(process.execPath, [tsc, '-p', dir], dir);
   if (compile.code !== 0) return { install, typecheck, compile };
   const start = await run(process.execPath, [join(dir, 'dist/main.js')], dir, 60_000);
-  return { install, typecheck, compile, start };
+  if (start.code !== 0) return { install, typecheck, compile, start };
+  const bin = await run(join(dir, 'node_modules/.bin/nestjs-zitadel'), ['--version'], dir, 60_000);
+  return { install, typecheck, compile, start, bin };
 }
