@@ -1,0 +1,43 @@
+// Run by bench/run.mjs (`npm run bench`) once the library is copied: every scenario of issue 5's
+// "Benchmarks" against the ZITADEL emulator; writes bench/results.json and the results section of
+// bench/README.md.
+//
+// Environment (for quicker partial runs; a partial run prints its results and writes nothing
+// unless BENCH_WRITE=1): BENCH_ONLY=guard,cold,token,memory, BENCH_ROUNDS (4), BENCH_SECONDS (2),
+// BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_MEMORY_TOKENS (1000000),
+// BENCH_INTROSPECTION_DELAY_MS (20). BENCH_STRICT=1 also fails the run when a target is missed.
+import { fileURLToPath } from 'node:url';
+import { runBench, settingsFromEnv } from './bench.mjs';
+import { createFixture } from './fixture.mjs';
+import { BenchFailure, say } from './report.mjs';
+import { writeResults } from './write-results.mjs';
+
+const started = performance.now();
+const settings = settingsFromEnv();
+const full = settings.scenarios.length === 4 && settings.memory.tokens === 1_000_000 && settings.guard.rounds >= 2;
+const fixture = await createFixture();
+let results;
+try {
+  results = await runBench(fixture, settings);
+} catch (error) {
+  if (!(error instanceof BenchFailure)) throw error;
+  process.stderr.write(`\nBENCH FAILED: ${error.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await fixture.close();
+}
+
+if (results !== undefined) {
+  results.command = 'npm run bench';
+  results.totalSeconds = Math.round((performance.now() - started) / 1000);
+  const missed = Object.entries(results.guardOverhead?.targets ?? {}).filter(([, t]) => !t.met);
+  if (full || process.env['BENCH_WRITE'] === '1') {
+    writeResults(results, fileURLToPath(new URL('../results.json', import.meta.url)), fileURLToPath(new URL('../README.md', import.meta.url)));
+    say(`\nWrote bench/results.json and bench/README.md (${results.totalSeconds} s).`);
+  } else {
+    say(`\nPartial run (${results.totalSeconds} s): nothing written.\n${JSON.stringify(results, null, 2)}`);
+  }
+  for (const [name, target] of missed) process.stderr.write(`TARGET MISSED: ${name} = ${target.value} (target ${target.target})\n`);
+  if (missed.length === 0 && results.guardOverhead) say('Guard targets met.');
+  if (missed.length > 0 && process.env['BENCH_STRICT'] === '1') process.exitCode = 1;
+}
