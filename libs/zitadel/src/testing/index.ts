@@ -1,6 +1,7 @@
-// The public testing API of nestjs-zitadel (`nestjs-zitadel/testing`).
-export { ZitadelEmulator, type ZitadelEmulatorOptions } from './emulator/zitadel-emulator.js';
+// The public testing API of nestjs-zitadel (`nestjs-zitadel/testing`): every export is named here on purpose.
+export { ZitadelEmulator, ZitadelEmulatorError } from './emulator/zitadel-emulator.js';
 export type {
+  ZitadelEmulatorOptions,
   ServiceUserKeyFile,
   ApplicationKeyFile,
   EmulatorEndpoint,
@@ -8,7 +9,18 @@ export type {
   EmulatorProject,
   EmulatorUser,
   EmulatorApiApplication,
+  EmulatorOidcApplication,
   EmulatorFault,
   EmulatorRequestLogEntry,
+  CreateOrgOptions,
+  CreateProjectOptions,
+  ProjectRoleOptions,
+  CreateServiceUserOptions,
+  CreateHumanUserOptions,
+  KeyOptions,
+  CreateApiApplicationOptions,
+  CreateOidcApplicationOptions,
+  GrantRolesOptions,
   IssueTokenOptions,
+  RotateSigningKeysOptions,
 } from './emulator/emulator.types.js';

@@ -1,20 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendGrpcError } from './emulator-http.js';
-import type { EmulatorStore } from './emulator-store.js';
-import type { OAuthEndpoints } from './oauth-endpoints.js';
+import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './http-exchange.js';
+
+/** Whether a path belongs to ZITADEL's REST APIs that the emulator reserves for management. */
+export function isManagementPath(path: string): boolean {
+  return path.startsWith('/management/') || path.startsWith('/v2/');
+}
 
 /**
- * ZITADEL's REST APIs (`/management/v1/...`, `/v2/...`) over the emulator's store. Routes not
- * implemented answer as ZITADEL does for an unknown route.
+ * ZITADEL's REST APIs (`/management/v1/...`, `/v2/...`). None is emulated yet: every call is
+ * answered as the gRPC gateway answers an unknown route (gRPC code 5, HTTP 404).
  */
-export class ManagementEndpoints {
-  constructor(
-    readonly store: EmulatorStore,
-    readonly oauth: OAuthEndpoints,
-  ) {}
-
-  handle(_req: IncomingMessage, res: ServerResponse): Promise<void> {
-    sendGrpcError(res, 404, 5, 'Not Found', 'EMULATOR-NotImplemented');
-    return Promise.resolve();
-  }
+export function managementEndpoint(_request: EmulatorRequest): EmulatorResponse {
+  return jsonResponse(404, { code: 5, message: 'Not Found' });
 }

@@ -1,60 +1,69 @@
-import { generateKeyPair, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
-import { exportJWK, type JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import { newId } from './ids.js';
+import { generateRsaKeyPair } from './rsa-keys.js';
 
-const generate = promisify(generateKeyPair);
-
-/** An RSA key pair with its id. */
-export interface RsaKey {
+/** One of the instance's token signing keys. */
+export interface SigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
 }
 
-/** A 2048-bit RSA key pair, as ZITADEL issues for keys and uses to sign tokens. */
-export async function generateRsaKey(kid: string = newId()): Promise<RsaKey> {
-  const { privateKey, publicKey } = await generate('rsa', { modulusLength: 2048 });
-  return { kid, privateKey, publicKey };
-}
-
-/** The PKCS#1 PEM ZITADEL puts in key files (`BEGIN RSA PRIVATE KEY`). */
-export function pkcs1Pem(key: RsaKey): string {
-  return key.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+/** A public key of the JWKS (RFC 7517), as ZITADEL publishes them. */
+export interface PublicJwk {
+  readonly use: 'sig';
+  readonly kty: 'RSA';
+  readonly kid: string;
+  readonly alg: 'RS256';
+  readonly n: string;
+  readonly e: string;
 }
 
 /**
- * The instance's token signing keys. Rotation adds a new current key; the previous one stays
- * published until dropped, as ZITADEL keeps old keys while tokens signed by them live.
+ * The instance's token signing keys. ZITADEL rotates them without notice and keeps publishing a
+ * previous key while tokens it signed may still be in use; a rotation here does the same: the
+ * new key signs, the old ones stay in the JWKS until dropped.
  */
 export class SigningKeys {
-  private keys: RsaKey[] = [];
+  private keys: SigningKey[];
 
+  private constructor(first: SigningKey) {
+    this.keys = [first];
+  }
+
+  /** A key ring with one fresh key. */
   static async create(): Promise<SigningKeys> {
-    const keys = new SigningKeys();
-    keys.keys = [await generateRsaKey()];
-    return keys;
+    return new SigningKeys(await newSigningKey());
   }
 
-  get current(): RsaKey {
-    const key = this.keys[this.keys.length - 1];
-    if (key === undefined) throw new Error('no signing key');
-    return key;
+  /** The key that signs new tokens. */
+  get current(): SigningKey {
+    return this.keys[this.keys.length - 1] as SigningKey;
   }
 
-  find(kid: string | undefined): RsaKey | undefined {
+  /** A published key by `kid`: the current one or one kept after a rotation. */
+  find(kid: string): SigningKey | undefined {
     return this.keys.find((key) => key.kid === kid);
   }
 
+  /** Makes a new key current; with `dropOld`, every earlier key leaves the JWKS at once. */
   async rotate(dropOld: boolean): Promise<void> {
-    const next = await generateRsaKey();
-    this.keys = dropOld ? [next] : [...this.keys.slice(-1), next];
+    const next = await newSigningKey();
+    this.keys = dropOld ? [next] : [...this.keys, next];
   }
 
-  async jwks(): Promise<{ keys: JWK[] }> {
-    const keys = await Promise.all(
-      this.keys.map(async (key) => ({ ...(await exportJWK(key.publicKey)), kid: key.kid, alg: 'RS256', use: 'sig' })),
-    );
-    return { keys };
+  /** The JWKS document. */
+  jwks(): { keys: PublicJwk[] } {
+    return {
+      keys: this.keys.map((key) => {
+        const jwk = key.publicKey.export({ format: 'jwk' });
+        return { use: 'sig', kty: 'RSA', kid: key.kid, alg: 'RS256', n: String(jwk.n), e: String(jwk.e) };
+      }),
+    };
   }
+}
+
+async function newSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateRsaKeyPair();
+  return { kid: newId(), privateKey, publicKey };
 }

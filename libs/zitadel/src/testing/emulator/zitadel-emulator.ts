@@ -1,202 +1,285 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BodyTooLargeError, sendJson } from './emulator-http.js';
-import { EmulatorStore, type StoredKey, type StoredUser } from './emulator-store.js';
+import { AccessTokens } from './access-tokens.js';
+import type { EmulatorContext, EmulatorSettings } from './emulator-context.js';
+import { EmulatorStore, sha256, type AppRecord, type ProjectRecord, type PublicKeyRecord, type UserRecord } from './emulator-store.js';
 import type {
   ApplicationKeyFile,
+  CreateApiApplicationOptions,
+  CreateHumanUserOptions,
+  CreateOidcApplicationOptions,
+  CreateOrgOptions,
+  CreateProjectOptions,
+  CreateServiceUserOptions,
   EmulatorApiApplication,
   EmulatorEndpoint,
   EmulatorFault,
+  EmulatorOidcApplication,
   EmulatorOrg,
   EmulatorProject,
   EmulatorRequestLogEntry,
   EmulatorUser,
+  GrantRolesOptions,
   IssueTokenOptions,
+  KeyOptions,
+  ProjectRoleOptions,
+  RotateSigningKeysOptions,
   ServiceUserKeyFile,
+  ZitadelEmulatorOptions,
 } from './emulator.types.js';
 import { Faults } from './faults.js';
-import { newId } from './ids.js';
-import { ManagementEndpoints } from './management-endpoints.js';
-import { OAuthEndpoints } from './oauth-endpoints.js';
-import { generateRsaKey, pkcs1Pem, SigningKeys } from './signing-keys.js';
-import { DEFAULT_LIFETIME_SECONDS, TokenIssuer } from './token-issuer.js';
+import { EmulatorHttpServer } from './http-server.js';
+import { jsonResponse } from './http-exchange.js';
+import { newId, newSecret } from './ids.js';
+import { RequestLog } from './request-log.js';
+import { endpointOf, route } from './router.js';
+import { generateRsaKeyPair, pkcs1Pem } from './rsa-keys.js';
+import { addAudienceScopes, allowedScopes, checkOrgScopes } from './scopes.js';
+import { SigningKeys } from './signing-keys.js';
 
-/** Options of {@link ZitadelEmulator.start}. */
-export interface ZitadelEmulatorOptions {
-  /** @default 0 (any free port) */
-  readonly port?: number;
-  /** @default '127.0.0.1' */
-  readonly host?: string;
-  /** Lifetime of tokens from the token endpoint, in seconds. @default 43199 */
-  readonly accessTokenLifetimeSeconds?: number;
+/** ZITADEL's default access token lifetime: 12 hours. */
+const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 43_200;
+/** What ZITADEL writes as the expiration of a key created without one. */
+const NEVER_EXPIRES = '9999-12-31T23:59:59Z';
+
+/** A misuse of the emulator's set-up API (unknown id, duplicate name, ...). */
+export class ZitadelEmulatorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZitadelEmulatorError';
+  }
 }
-
-const ROUTES: Record<string, EmulatorEndpoint> = {
-  '/.well-known/openid-configuration': 'discovery',
-  '/oauth/v2/keys': 'jwks',
-  '/oauth/v2/token': 'token',
-  '/oauth/v2/introspect': 'introspect',
-  '/oauth/v2/revoke': 'revoke',
-  '/oidc/v1/userinfo': 'userinfo',
-};
 
 /**
  * An in-process ZITADEL for tests and local development: a real HTTP server on loopback that
- * answers discovery, JWKS, token (JWT-profile grant and client credentials), introspection,
- * revocation and userinfo as ZITADEL does, with helpers to set up organisations, projects, roles,
- * users, keys and grants, fault injection and a request log.
+ * answers discovery, JWKS, the token endpoint (JWT-profile grant, client credentials),
+ * introspection, revocation and userinfo with ZITADEL's checks, status codes and error bodies,
+ * plus helpers to set up organisations, projects, roles, users, keys, applications and grants,
+ * fault injection and a request log.
  *
  * @example
  * const zitadel = await ZitadelEmulator.start();
- * const project = zitadel.createProject({ name: 'api' });
- * const user = zitadel.createServiceUser({ userName: 'worker' });
- * const keyFile = await zitadel.addServiceUserKey(user.userId);
- * // ... ZitadelModule.forRoot({ issuer: zitadel.issuer, serviceUser: { key: keyFile } })
+ * const project = zitadel.createProject({ name: 'reports' });
+ * const worker = zitadel.createServiceUser({ userName: 'worker' });
+ * const keyFile = await zitadel.addServiceUserKey(worker.userId);
+ * const api = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'private_key_jwt' });
+ * // ZitadelModule.forRoot({ issuer: zitadel.issuer, serviceUser: { key: keyFile }, apiApplication: { key: api.keyFile } })
  * await zitadel.close();
+ * @see https://zitadel.com/docs/apis/openidoauth/endpoints
  */
 export class ZitadelEmulator {
-  /** The organisation created at start, owner of what is created without an `orgId`. */
+  /** The organisation created at start; owner of everything created without an `orgId`. */
   readonly defaultOrg: EmulatorOrg;
+  /** Id of the instance's own "ZITADEL" project, the audience that `urn:zitadel:iam:org:project:id:zitadel:aud` adds. */
+  readonly zitadelProjectId: string;
   private readonly store = new EmulatorStore();
-  private readonly faults = new Faults();
-  private readonly log: EmulatorRequestLogEntry[] = [];
-  private readonly tokens: TokenIssuer;
-  private readonly oauth: OAuthEndpoints;
-  private readonly management: ManagementEndpoints;
-  private baseUrl = '';
+  private readonly tokens: AccessTokens;
+  private readonly context: EmulatorContext;
 
   private constructor(
-    private readonly server: Server,
+    private readonly http: EmulatorHttpServer,
     private readonly keys: SigningKeys,
-    private readonly lifetime: number,
+    private readonly faults: Faults,
+    private readonly log: RequestLog,
+    settings: EmulatorSettings,
   ) {
-    this.tokens = new TokenIssuer(this.store, keys, () => this.issuer);
-    this.oauth = new OAuthEndpoints(this.store, keys, this.tokens, () => this.issuer, () => this.lifetime);
-    this.management = new ManagementEndpoints(this.store, this.oauth);
+    const issuer = http.url;
+    this.zitadelProjectId = newId();
+    this.tokens = new AccessTokens(this.store, keys, () => issuer, this.zitadelProjectId);
+    this.context = { issuer, store: this.store, keys, tokens: this.tokens, zitadelProjectId: this.zitadelProjectId, settings };
     this.defaultOrg = this.createOrg({ name: 'ZITADEL', primaryDomain: 'zitadel.localhost' });
+    this.store.projects.set(this.zitadelProjectId, { id: this.zitadelProjectId, name: 'ZITADEL', orgId: this.defaultOrg.id, assertRolesOnAuthentication: false, roles: new Map() });
   }
 
-  /** Starts an emulator on loopback. Close it with {@link close}. */
+  /**
+   * Starts an emulator: generates its signing key and listens (default `127.0.0.1`, any free port).
+   * Close it with {@link close}.
+   */
   static async start(options: ZitadelEmulatorOptions = {}): Promise<ZitadelEmulator> {
-    const server = createServer();
-    const emulator = new ZitadelEmulator(server, await SigningKeys.create(), options.accessTokenLifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS);
-    server.on('request', (req, res) => void emulator.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    const lifetime = options.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
+    if (!Number.isInteger(lifetime) || lifetime < 1) throw new RangeError('ZitadelEmulator.start: "accessTokenLifetimeSeconds" must be a positive integer');
+    const settings: EmulatorSettings = { accessTokenLifetimeSeconds: lifetime, jwtProfileErrors: options.jwtProfileErrors ?? 'invalid_grant' };
+    const keys = await SigningKeys.create();
+    const faults = new Faults();
+    const log = new RequestLog();
+    let context: EmulatorContext | undefined;
+    const http = await EmulatorHttpServer.listen(options.host ?? '127.0.0.1', options.port ?? 0, {
+      endpointOf,
+      faults,
+      log,
+      handle: (endpoint, request) => (context === undefined ? jsonResponse(503, { error: 'server_error' }) : route(endpoint, request, context)),
     });
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    emulator.baseUrl = `http://${host}:${address.port}`;
+    const emulator = new ZitadelEmulator(http, keys, faults, log, settings);
+    context = emulator.context;
     return emulator;
   }
 
   /** The issuer URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   get issuer(): string {
-    return this.baseUrl;
+    return this.context.issuer;
   }
 
-  /** Every request received so far, oldest first. */
+  /** Every request received so far, oldest first (a snapshot). Holds no token, secret or query string. */
   get requests(): readonly EmulatorRequestLogEntry[] {
-    return this.log;
+    return this.log.all;
   }
 
-  /** How many requests an endpoint received. */
+  /** How many requests an endpoint received (faulted and dropped ones included). */
   requestCount(endpoint: EmulatorEndpoint): number {
-    return this.log.filter((entry) => entry.endpoint === endpoint).length;
+    return this.log.count(endpoint);
   }
 
+  /** Empties the request log. */
   clearRequestLog(): void {
-    this.log.length = 0;
+    this.log.clear();
   }
 
-  /** Injects a fault; returns a function that removes it. */
+  /**
+   * Injects a fault into requests to an endpoint, applied before normal handling. Faults match
+   * in the order they were injected; each removes itself after `times` requests.
+   *
+   * @returns a function that removes the fault early.
+   * @throws {RangeError} a `status` that is not an HTTP status, or a `times` that is not positive.
+   * @example
+   * zitadel.injectFault({ endpoint: 'token', status: 503, times: 2 });
+   * zitadel.injectFault({ endpoint: 'introspect', drop: true, times: 1 });
+   */
   injectFault(fault: EmulatorFault): () => void {
+    if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
+      throw new RangeError('injectFault: "status" must be an HTTP status code (100-599)');
+    }
     return this.faults.add(fault);
   }
 
+  /** Removes every injected fault. */
   clearFaults(): void {
     this.faults.clear();
   }
 
-  createOrg(options: { name: string; primaryDomain?: string }): EmulatorOrg {
-    const org = { id: newId(), name: options.name, primaryDomain: options.primaryDomain ?? `${options.name.toLowerCase().replace(/\W+/g, '-')}.zitadel.localhost` };
+  /** Creates an organisation. @throws {ZitadelEmulatorError} the primary domain is taken. */
+  createOrg(options: CreateOrgOptions): EmulatorOrg {
+    const primaryDomain = options.primaryDomain ?? `${slug(options.name, '-')}.localhost`;
+    if ([...this.store.orgs.values()].some((org) => org.primaryDomain === primaryDomain)) {
+      throw new ZitadelEmulatorError(`createOrg: the domain "${primaryDomain}" is already an organisation's primary domain`);
+    }
+    const org = { id: newId(), name: options.name, primaryDomain };
     this.store.orgs.set(org.id, org);
     return { ...org };
   }
 
-  createProject(options: { name: string; orgId?: string; assertRolesOnAuthentication?: boolean }): EmulatorProject {
-    const orgId = this.requireOrg(options.orgId);
+  /** Creates a project in an organisation (default: the default organisation). */
+  createProject(options: CreateProjectOptions): EmulatorProject {
+    const orgId = this.requireOrg(options.orgId ?? this.defaultOrg.id, 'createProject').id;
     const project = { id: newId(), name: options.name, orgId, assertRolesOnAuthentication: options.assertRolesOnAuthentication ?? false, roles: new Map() };
     this.store.projects.set(project.id, project);
     return { id: project.id, name: project.name, orgId };
   }
 
-  addProjectRole(projectId: string, role: { key: string; displayName?: string; group?: string }): void {
-    this.requireProject(projectId).roles.set(role.key, { key: role.key, displayName: role.displayName ?? role.key, group: role.group ?? '' });
+  /** Adds a role to a project. @throws {ZitadelEmulatorError} unknown project, or the role exists. */
+  addProjectRole(projectId: string, role: ProjectRoleOptions): void {
+    const project = this.requireProject(projectId, 'addProjectRole');
+    if (project.roles.has(role.key)) throw new ZitadelEmulatorError(`addProjectRole: project ${projectId} already has the role "${role.key}"`);
+    project.roles.set(role.key, { key: role.key, displayName: role.displayName ?? role.key, group: role.group ?? '' });
   }
 
-  createServiceUser(options: { userName: string; orgId?: string; accessTokenType?: 'opaque' | 'jwt'; withSecret?: boolean; clientSecret?: string }): EmulatorUser {
-    const user = this.addUser({ userName: options.userName, orgId: options.orgId, kind: 'machine', accessTokenType: options.accessTokenType ?? 'opaque' });
-    if (options.withSecret === true || options.clientSecret !== undefined) {
-      user.clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
-      return { userId: user.id, userName: user.userName, orgId: user.orgId, clientId: user.userName, clientSecret: user.clientSecret };
-    }
-    return { userId: user.id, userName: user.userName, orgId: user.orgId };
+  /**
+   * Creates a service user ("machine user"). With `withSecret` (or `clientSecret`) it can use
+   * client credentials, its user name being the client id, as in ZITADEL.
+   */
+  createServiceUser(options: CreateServiceUserOptions): EmulatorUser {
+    const orgId = this.requireOrg(options.orgId ?? this.defaultOrg.id, 'createServiceUser').id;
+    this.requireFreeUserName(options.userName, 'createServiceUser');
+    const secret = options.clientSecret ?? (options.withSecret === true ? newSecret() : undefined);
+    const user: UserRecord = {
+      kind: 'machine',
+      id: newId(),
+      userName: options.userName,
+      orgId,
+      changedAt: nowSeconds(),
+      name: options.name ?? options.userName,
+      accessTokenType: options.accessTokenType ?? 'opaque',
+      secretHash: secret === undefined ? undefined : sha256(secret),
+      keys: new Map(),
+    };
+    this.store.users.set(user.id, user);
+    const created = { userId: user.id, userName: user.userName, orgId };
+    return secret === undefined ? created : { ...created, clientId: user.userName, clientSecret: secret };
   }
 
-  createHumanUser(options: { userName: string; email?: string; firstName?: string; lastName?: string; orgId?: string }): EmulatorUser {
-    const user = this.addUser({ ...options, kind: 'human', accessTokenType: 'opaque' });
-    return { userId: user.id, userName: user.userName, orgId: user.orgId };
+  /** Creates a human user; give it tokens with {@link issueToken}. */
+  createHumanUser(options: CreateHumanUserOptions): EmulatorUser {
+    const orgId = this.requireOrg(options.orgId ?? this.defaultOrg.id, 'createHumanUser').id;
+    this.requireFreeUserName(options.userName, 'createHumanUser');
+    const firstName = options.firstName ?? options.userName;
+    const lastName = options.lastName ?? options.userName;
+    const user: UserRecord = {
+      kind: 'human',
+      id: newId(),
+      userName: options.userName,
+      orgId,
+      changedAt: nowSeconds(),
+      firstName,
+      lastName,
+      displayName: options.displayName ?? `${firstName} ${lastName}`,
+      nickName: options.nickName,
+      email: options.email,
+      emailVerified: options.emailVerified ?? true,
+      preferredLanguage: options.preferredLanguage,
+    };
+    this.store.users.set(user.id, user);
+    return { userId: user.id, userName: user.userName, orgId };
   }
 
-  /** Adds a key to a service user and returns its key file, as ZITADEL's console downloads it. */
-  async addServiceUserKey(userId: string, options: { expirationDate?: Date } = {}): Promise<ServiceUserKeyFile> {
+  /**
+   * Adds an RSA key to a service user and returns its key file, as ZITADEL hands it out once.
+   *
+   * @throws {ZitadelEmulatorError} no service user with that id.
+   */
+  async addServiceUserKey(userId: string, options: KeyOptions = {}): Promise<ServiceUserKeyFile> {
     const user = this.store.users.get(userId);
-    if (user?.kind !== 'machine') throw new Error(`no service user ${userId}`);
-    const key = await generateRsaKey();
-    user.keys.set(key.kid, this.storedKey(key.kid, key.publicKey, options.expirationDate));
-    const file: ServiceUserKeyFile = { type: 'serviceaccount', keyId: key.kid, key: pkcs1Pem(key), userId };
-    if (options.expirationDate !== undefined) file.expirationDate = options.expirationDate.toISOString();
-    return file;
+    if (user?.kind !== 'machine') throw new ZitadelEmulatorError(`addServiceUserKey: no service user ${userId}`);
+    const { keyId, pem } = await this.newKey(user.keys, options.expirationDate);
+    return { type: 'serviceaccount', keyId, key: pem, expirationDate: options.expirationDate === undefined ? NEVER_EXPIRES : rfc3339(options.expirationDate), userId };
   }
 
-  /** Creates an API application in a project, authenticated by key (`private_key_jwt`) or secret. */
-  async createApiApplication(options: {
-    projectId: string;
-    name?: string;
-    authMethod: 'private_key_jwt' | 'client_secret_basic';
-    clientId?: string;
-    clientSecret?: string;
-  }): Promise<EmulatorApiApplication> {
-    const project = this.requireProject(options.projectId);
-    const appId = newId();
-    const clientId = options.clientId ?? `${newId()}@${project.name.toLowerCase().replace(/\W+/g, '-')}`;
-    const app = { appId, clientId, projectId: project.id, keys: new Map<string, StoredKey>(), clientSecret: undefined as string | undefined };
-    this.store.apps.set(appId, app);
-    if (options.authMethod === 'client_secret_basic') {
-      app.clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
-      return { appId, clientId, projectId: project.id, clientSecret: app.clientSecret };
+  /**
+   * Creates an API application in a project. It authenticates (to introspect) with its key
+   * (`private_key_jwt`, the returned `keyFile`) or its secret (`client_secret_basic`).
+   */
+  async createApiApplication(options: CreateApiApplicationOptions): Promise<EmulatorApiApplication> {
+    const { app, secret } = this.addApp('api', options.authMethod, options, false, 'createApiApplication');
+    return this.appCredentials(app, secret, options.keyExpirationDate);
+  }
+
+  /**
+   * Creates an OIDC application (web app, SPA, native) in a project: the client users log in to.
+   * Pass its client id to {@link issueToken}; it can revoke its users' tokens.
+   */
+  async createOidcApplication(options: CreateOidcApplicationOptions): Promise<EmulatorOidcApplication> {
+    const { app, secret } = this.addApp('oidc', options.authMethod, options, options.accessTokenRoleAssertion ?? false, 'createOidcApplication');
+    return this.appCredentials(app, secret, undefined);
+  }
+
+  /**
+   * Grants roles of a project to a user, by an organisation (default: the project's). Granting
+   * again by the same organisation adds to the roles.
+   *
+   * @throws {ZitadelEmulatorError} unknown user, project, organisation or role.
+   */
+  grantRoles(options: GrantRolesOptions): void {
+    const project = this.requireProject(options.projectId, 'grantRoles');
+    if (!this.store.users.has(options.userId)) throw new ZitadelEmulatorError(`grantRoles: no user ${options.userId}`);
+    const orgId = this.requireOrg(options.orgId ?? project.orgId, 'grantRoles').id;
+    for (const key of options.roleKeys) {
+      if (!project.roles.has(key)) throw new ZitadelEmulatorError(`grantRoles: project ${project.id} has no role "${key}"`);
     }
-    const key = await generateRsaKey();
-    app.keys.set(key.kid, this.storedKey(key.kid, key.publicKey, undefined));
-    const keyFile: ApplicationKeyFile = { type: 'application', keyId: key.kid, key: pkcs1Pem(key), appId, clientId };
-    return { appId, clientId, projectId: project.id, keyFile };
-  }
-
-  /** Grants project roles to a user, by an organisation (default: the project's). */
-  grantRoles(options: { userId: string; projectId: string; roleKeys: readonly string[]; orgId?: string }): void {
-    const project = this.requireProject(options.projectId);
-    for (const role of options.roleKeys) if (!project.roles.has(role)) throw new Error(`project ${project.id} has no role ${role}`);
-    if (!this.store.users.has(options.userId)) throw new Error(`no user ${options.userId}`);
-    this.store.grants.push({ userId: options.userId, projectId: project.id, orgId: this.requireOrg(options.orgId ?? project.orgId), roleKeys: [...options.roleKeys] });
+    const existing = this.store.grants.find((g) => g.userId === options.userId && g.projectId === project.id && g.orgId === orgId);
+    if (existing === undefined) this.store.grants.push({ userId: options.userId, projectId: project.id, orgId, roles: new Set(options.roleKeys) });
+    else for (const key of options.roleKeys) existing.roles.add(key);
   }
 
   /** Makes a user a member of an organisation with manager roles such as `ORG_OWNER`. */
   addOrgMember(orgId: string, userId: string, roles: readonly string[]): void {
-    this.requireOrg(orgId);
+    this.requireOrg(orgId, 'addOrgMember');
+    if (!this.store.users.has(userId)) throw new ZitadelEmulatorError(`addOrgMember: no user ${userId}`);
     let members = this.store.orgMembers.get(orgId);
     if (members === undefined) this.store.orgMembers.set(orgId, (members = new Map()));
     members.set(userId, [...roles]);
@@ -204,151 +287,144 @@ export class ZitadelEmulator {
 
   /** Makes a user an instance manager (`IAM_OWNER`, ...). */
   addInstanceMember(userId: string, roles: readonly string[]): void {
+    if (!this.store.users.has(userId)) throw new ZitadelEmulatorError(`addInstanceMember: no user ${userId}`);
     this.store.instanceMembers.set(userId, [...roles]);
   }
 
-  /** An access token for a user, as if they had logged in with these scopes. */
+  /**
+   * An access token for a user as if they had logged in with these scopes: audience, role and
+   * organisation claims come from the scopes as at the token endpoint; with `clientId` the
+   * application's client id and project join the audience.
+   *
+   * @throws {ZitadelEmulatorError} no such user.
+   */
   async issueToken(options: IssueTokenOptions): Promise<string> {
     const user = this.store.users.get(options.userId);
-    if (user === undefined) throw new Error(`no user ${options.userId}`);
-    const { token } = await this.tokens.issue({
+    if (user === undefined) throw new ZitadelEmulatorError(`issueToken: no user ${options.userId}`);
+    const requested = [...(options.scopes ?? ['openid', 'profile', 'email'])];
+    const app = options.clientId === undefined ? undefined : this.store.appByClientId(options.clientId);
+    const project = app === undefined ? undefined : this.store.projects.get(app.projectId);
+    const issued = this.tokens.issue({
       user,
-      scopes: options.scopes ?? ['openid', 'profile', 'email'],
       clientId: options.clientId ?? user.userName,
-      type: options.type ?? 'opaque',
-      expiresIn: options.expiresIn ?? this.lifetime,
-      ...(options.notBefore === undefined ? {} : { notBefore: options.notBefore }),
+      audience: addAudienceScopes(app === undefined ? [] : [app.clientId, app.projectId], requested, this.zitadelProjectId),
+      scope: checkOrgScopes(allowedScopes(requested), user, this.store),
+      format: options.type ?? (user.kind === 'machine' ? user.accessTokenType : 'opaque'),
+      lifetimeSeconds: options.expiresIn ?? this.context.settings.accessTokenLifetimeSeconds,
+      ...(options.notBefore === undefined ? {} : { notBefore: Math.floor(options.notBefore.getTime() / 1000) }),
+      amr: user.kind === 'human' ? ['pwd'] : [],
+      roles: {
+        projectId: project?.id ?? '',
+        projectRoleAssertion: project?.assertRolesOnAuthentication ?? false,
+        accessTokenRoleAssertion: app?.kind === 'oidc' ? app.accessTokenRoleAssertion : true,
+      },
     });
-    return token;
+    return Promise.resolve(issued.accessToken);
   }
 
-  /** Revokes an access token: it introspects as inactive from now on. */
-  async revokeToken(token: string): Promise<void> {
-    const stored = await this.oauth.activeToken(token);
-    if (stored !== undefined) stored.revoked = true;
-  }
-
-  /** A new signing key for tokens; the old one stays in the JWKS unless `dropOld`. */
-  rotateSigningKeys(options: { dropOld?: boolean } = {}): Promise<void> {
-    return this.keys.rotate(options.dropOld ?? false);
-  }
-
-  /** Stops the server and closes every connection. */
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const endpoint = ROUTES[path] ?? (path.startsWith('/management/') || path.startsWith('/v2/') ? 'management' : 'other');
-    const entry: EmulatorRequestLogEntry = { endpoint, method: req.method ?? 'GET', path, status: 0, at: new Date() };
-    this.log.push(entry);
-    res.on('finish', () => (entry.status = res.statusCode));
-    try {
-      const fault = this.faults.take(endpoint);
-      if (fault !== undefined && (await this.applyFault(fault, req, res))) return;
-      await this.route(endpoint, req, res);
-    } catch (error) {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'invalid_request', error_description: 'request too large' });
-      sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
-    }
-  }
-
-  /** @returns whether the fault answered the request. */
-  private async applyFault(fault: EmulatorFault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    if (fault.delayMs !== undefined) await sleep(fault.delayMs);
-    if (fault.drop === true) {
-      req.socket.destroy();
-      return true;
-    }
-    if (fault.status === undefined) return false;
-    res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-    res.end(fault.body === undefined ? '{}' : JSON.stringify(fault.body));
+  /**
+   * Revokes an access token (opaque or JWT): from now on it introspects as inactive and userinfo
+   * refuses it.
+   *
+   * @returns whether an active token was revoked.
+   */
+  revokeToken(token: string): boolean {
+    const record = this.tokens.resolve(token);
+    if (record === undefined) return false;
+    record.revoked = true;
     return true;
   }
 
-  private async route(endpoint: EmulatorEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const post = req.method === 'POST';
-    switch (endpoint) {
-      case 'discovery':
-        return sendJson(res, 200, this.discoveryDocument());
-      case 'jwks':
-        return sendJson(res, 200, await this.keys.jwks());
-      case 'token':
-        return post ? this.oauth.token(req, res) : methodNotAllowed(res);
-      case 'introspect':
-        return post ? this.oauth.introspect(req, res) : methodNotAllowed(res);
-      case 'revoke':
-        return post ? this.oauth.revoke(req, res) : methodNotAllowed(res);
-      case 'userinfo':
-        return this.oauth.userinfo(req, res);
-      case 'management':
-        return this.management.handle(req, res);
-      default:
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+  /**
+   * Makes a new signing key current, as ZITADEL rotates without notice. The previous keys stay in
+   * the JWKS (tokens they signed still verify) unless `dropOld`.
+   */
+  rotateSigningKeys(options: RotateSigningKeysOptions = {}): Promise<void> {
+    return this.keys.rotate(options.dropOld ?? false);
+  }
+
+  /** Stops the server and closes every connection, keep-alive ones too. Safe to call twice. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private addApp(
+    kind: AppRecord['kind'],
+    authMethod: AppRecord['authMethod'],
+    options: { projectId: string; name?: string; clientId?: string; clientSecret?: string },
+    accessTokenRoleAssertion: boolean,
+    caller: string,
+  ): { app: AppRecord; secret: string | undefined } {
+    const project = this.requireProject(options.projectId, caller);
+    const clientId = options.clientId ?? `${newId()}@${slug(project.name, '_')}`;
+    if (this.store.appByClientId(clientId) !== undefined) throw new ZitadelEmulatorError(`${caller}: the client id "${clientId}" is taken`);
+    if (options.clientSecret !== undefined && authMethod !== 'client_secret_basic') {
+      throw new ZitadelEmulatorError(`${caller}: a clientSecret needs authMethod "client_secret_basic"`);
     }
-  }
-
-  private discoveryDocument(): Record<string, unknown> {
-    const base = this.issuer;
-    return {
-      issuer: base,
-      authorization_endpoint: `${base}/oauth/v2/authorize`,
-      token_endpoint: `${base}/oauth/v2/token`,
-      introspection_endpoint: `${base}/oauth/v2/introspect`,
-      userinfo_endpoint: `${base}/oidc/v1/userinfo`,
-      revocation_endpoint: `${base}/oauth/v2/revoke`,
-      end_session_endpoint: `${base}/oidc/v1/end_session`,
-      device_authorization_endpoint: `${base}/oauth/v2/device_authorization`,
-      jwks_uri: `${base}/oauth/v2/keys`,
-      scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'],
-      response_types_supported: ['code', 'id_token', 'id_token token'],
-      grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:device_code'],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-      introspection_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'private_key_jwt'],
-      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-      claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'auth_time', 'nonce', 'acr', 'amr', 'c_hash', 'at_hash', 'act', 'scopes', 'client_id', 'azp', 'preferred_username', 'name', 'family_name', 'given_name', 'locale', 'email', 'email_verified', 'phone_number', 'phone_number_verified'],
-      code_challenge_methods_supported: ['S256'],
-    };
-  }
-
-  private addUser(options: { userName: string; orgId?: string | undefined; kind: 'human' | 'machine'; accessTokenType: 'opaque' | 'jwt'; email?: string | undefined; firstName?: string | undefined; lastName?: string | undefined }): StoredUser {
-    const user: StoredUser = {
-      id: newId(),
-      userName: options.userName,
-      orgId: this.requireOrg(options.orgId),
-      kind: options.kind,
-      accessTokenType: options.accessTokenType,
+    const secret = authMethod === 'client_secret_basic' ? (options.clientSecret ?? newSecret()) : undefined;
+    const app: AppRecord = {
+      appId: newId(),
+      kind,
+      name: options.name ?? kind,
+      projectId: project.id,
+      clientId,
+      authMethod,
+      secretHash: secret === undefined ? undefined : sha256(secret),
       keys: new Map(),
-      ...(options.email === undefined ? {} : { email: options.email }),
-      ...(options.firstName === undefined ? {} : { firstName: options.firstName }),
-      ...(options.lastName === undefined ? {} : { lastName: options.lastName }),
+      accessTokenRoleAssertion,
     };
-    this.store.users.set(user.id, user);
-    return user;
+    this.store.apps.set(app.appId, app);
+    return { app, secret };
   }
 
-  private storedKey(keyId: string, publicKey: StoredKey['publicKey'], expiresAt: Date | undefined): StoredKey {
-    return { keyId, publicKey, expiresAt };
+  /** The new app's credentials: the secret (handed out once, as ZITADEL does; only its hash stays) or a key file. */
+  private async appCredentials(app: AppRecord, secret: string | undefined, keyExpiration: Date | undefined): Promise<EmulatorApiApplication> {
+    const base = { appId: app.appId, clientId: app.clientId, projectId: app.projectId };
+    if (secret !== undefined) return { ...base, clientSecret: secret };
+    if (app.authMethod !== 'private_key_jwt') return base;
+    const { keyId, pem } = await this.newKey(app.keys, keyExpiration);
+    const keyFile: ApplicationKeyFile = { type: 'application', keyId, key: pem, appId: app.appId, clientId: app.clientId };
+    if (keyExpiration !== undefined) keyFile.expirationDate = rfc3339(keyExpiration);
+    return { ...base, keyFile };
   }
 
-  private requireOrg(orgId: string | undefined): string {
-    const id = orgId ?? this.defaultOrg.id;
-    if (!this.store.orgs.has(id)) throw new Error(`no organisation ${id}`);
-    return id;
+  private async newKey(keys: Map<string, PublicKeyRecord>, expiration: Date | undefined): Promise<{ keyId: string; pem: string }> {
+    const { privateKey, publicKey } = await generateRsaKeyPair();
+    const keyId = newId();
+    keys.set(keyId, { keyId, publicKey, expiresAt: expiration?.getTime() });
+    return { keyId, pem: pkcs1Pem(privateKey) };
   }
 
-  private requireProject(projectId: string): { id: string; name: string; orgId: string; roles: Map<string, unknown> } {
+  private requireOrg(orgId: string, caller: string): EmulatorOrg {
+    const org = this.store.orgs.get(orgId);
+    if (org === undefined) throw new ZitadelEmulatorError(`${caller}: no organisation ${orgId}`);
+    return org;
+  }
+
+  private requireProject(projectId: string, caller: string): ProjectRecord {
     const project = this.store.projects.get(projectId);
-    if (project === undefined) throw new Error(`no project ${projectId}`);
+    if (project === undefined) throw new ZitadelEmulatorError(`${caller}: no project ${projectId}`);
     return project;
+  }
+
+  private requireFreeUserName(userName: string, caller: string): void {
+    if (userName === '') throw new ZitadelEmulatorError(`${caller}: "userName" must not be empty`);
+    if ([...this.store.users.values()].some((user) => user.userName === userName)) {
+      throw new ZitadelEmulatorError(`${caller}: the user name "${userName}" is taken`);
+    }
   }
 }
 
-function methodNotAllowed(res: ServerResponse): void {
-  res.writeHead(405, { 'content-type': 'text/plain' }).end('405 method not allowed');
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Lower case, runs of other characters replaced: how ZITADEL derives domains and client id suffixes. */
+function slug(name: string, separator: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9.-]+/g, separator);
+}
+
+/** RFC 3339 as Go writes it: no fraction when there is none. */
+function rfc3339(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z');
 }

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { buildUserInfo, type UserInfoRequest } from './claims.js';
+import type { EmulatorStore, TokenRecord, UserRecord } from './emulator-store.js';
+import { newId } from './ids.js';
+import { accessTokenHash, signJwt, verifyInstanceJwt } from './jwt.js';
+import type { SigningKeys } from './signing-keys.js';
+
+/** What a new OIDC session (and its access token) is made of. */
+export interface SessionRequest {
+  readonly user: UserRecord;
+  /** An app's client id, or the service user's user name. */
+  readonly clientId: string;
+  readonly audience: readonly string[];
+  readonly scope: readonly string[];
+  readonly format: 'opaque' | 'jwt';
+  /** Seconds from now; may be negative (an already expired token). */
+  readonly lifetimeSeconds: number;
+  /** Epoch seconds; defaults to now. */
+  readonly notBefore?: number;
+  readonly amr: readonly string[];
+  /** How role claims are asserted for the JWT access token and the ID token. */
+  readonly roles: Pick<UserInfoRequest, 'projectId' | 'projectRoleAssertion'> & { readonly accessTokenRoleAssertion: boolean };
+}
+
+/** A new session's tokens. */
+export interface IssuedTokens {
+  readonly accessToken: string;
+  readonly record: TokenRecord;
+  /** Issued when the scope holds `openid`, as ZITADEL does. */
+  readonly idToken: string | undefined;
+}
+
+/**
+ * Issues access tokens and finds them again. Opaque tokens are random and known only by their
+ * hash; JWT access tokens are signed with the instance's current key and found by `jti`. Both
+ * are backed by a stored session, so revocation and expiry apply to both, as in ZITADEL.
+ */
+export class AccessTokens {
+  constructor(
+    private readonly store: EmulatorStore,
+    private readonly keys: SigningKeys,
+    private readonly issuer: () => string,
+    private readonly zitadelProjectId: string,
+  ) {}
+
+  /** Creates a session and its access token (and ID token with `openid`). */
+  issue(request: SessionRequest): IssuedTokens {
+    const now = Math.floor(Date.now() / 1000);
+    const sessionId = newId();
+    const record: TokenRecord = {
+      tokenId: `V2_${sessionId}-at_${newId()}`,
+      userId: request.user.id,
+      clientId: request.clientId,
+      audience: [...request.audience],
+      scope: [...request.scope],
+      issuedAt: now,
+      notBefore: request.notBefore ?? now,
+      expiresAt: now + request.lifetimeSeconds,
+      authTime: now,
+      amr: [...request.amr],
+      format: request.format,
+      revoked: false,
+    };
+    let accessToken: string;
+    if (request.format === 'jwt') {
+      this.store.tokens.set(record.tokenId, record);
+      accessToken = signJwt(this.keys.current, this.accessTokenClaims(request, record));
+    } else {
+      accessToken = randomBytes(48).toString('base64url');
+      this.store.addOpaqueToken(accessToken, record);
+    }
+    const idToken = record.scope.includes('openid') ? signJwt(this.keys.current, this.idTokenClaims(request, record, accessToken, sessionId)) : undefined;
+    return { accessToken, record, idToken };
+  }
+
+  /**
+   * The session behind an access token if the token is active now: issued here, signature valid
+   * against a published key (JWT), not expired, not revoked, not before its `nbf`, user present.
+   */
+  resolve(token: string): TokenRecord | undefined {
+    let record = this.store.opaqueToken(token);
+    if (record === undefined) {
+      const claims = verifyInstanceJwt(token, this.keys, this.issuer());
+      const jti = claims?.['jti'];
+      record = typeof jti === 'string' ? this.store.tokens.get(jti) : undefined;
+      if (record?.format !== 'jwt') record = undefined;
+    }
+    const now = Date.now() / 1000;
+    if (record === undefined || record.revoked || record.expiresAt <= now || record.notBefore > now) return undefined;
+    return this.store.users.has(record.userId) ? record : undefined;
+  }
+
+  /** `oidc.NewAccessTokenClaims` plus the private claims of `userInfo` (roles, organisation). */
+  private accessTokenClaims(request: SessionRequest, record: TokenRecord): Record<string, unknown> {
+    const info = buildUserInfo(this.store, this.zitadelProjectId, {
+      user: request.user,
+      scope: record.scope,
+      projectId: request.roles.projectId,
+      projectRoleAssertion: request.roles.projectRoleAssertion,
+      userInfoAssertion: true,
+      currentProjectOnly: false,
+      roleAssertion: request.roles.accessTokenRoleAssertion,
+    });
+    return {
+      ...info.claims,
+      iss: this.issuer(),
+      sub: record.userId,
+      aud: record.audience.length > 0 ? record.audience : [record.clientId],
+      exp: record.expiresAt,
+      iat: record.issuedAt,
+      nbf: record.notBefore,
+      client_id: record.clientId,
+      jti: record.tokenId,
+    };
+  }
+
+  /** `oidc.NewIDTokenClaims` for the token response; service users' ID tokens expire at once (lifetime 0). */
+  private idTokenClaims(request: SessionRequest, record: TokenRecord, accessToken: string, sessionId: string): Record<string, unknown> {
+    const info = buildUserInfo(this.store, this.zitadelProjectId, {
+      user: request.user,
+      scope: record.scope,
+      projectId: request.roles.projectId,
+      projectRoleAssertion: request.roles.projectRoleAssertion,
+      userInfoAssertion: request.user.kind === 'human',
+      currentProjectOnly: false,
+      roleAssertion: true,
+    });
+    const audience = record.audience.includes(record.clientId) ? record.audience : [...record.audience, record.clientId];
+    return {
+      ...info.claims,
+      ...info.standard,
+      iss: this.issuer(),
+      sub: record.userId,
+      aud: audience,
+      exp: request.user.kind === 'machine' ? record.issuedAt : record.expiresAt,
+      iat: record.issuedAt,
+      auth_time: record.authTime,
+      ...(record.amr.length > 0 ? { amr: record.amr } : {}),
+      azp: record.clientId,
+      client_id: record.clientId,
+      at_hash: accessTokenHash(accessToken),
+      sid: `V2_${sessionId}`,
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmulatorEndpoint, EmulatorFault } from './emulator.types.js';
+import type { Faults } from './faults.js';
+import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './http-exchange.js';
+import type { RequestLog } from './request-log.js';
+
+/** Largest request body the emulator reads: ZITADEL's requests are small. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the HTTP layer needs from the emulator. */
+export interface RequestPipeline {
+  endpointOf(path: string): EmulatorEndpoint;
+  handle(endpoint: EmulatorEndpoint, request: EmulatorRequest): EmulatorResponse;
+  readonly faults: Faults;
+  readonly log: RequestLog;
+}
+
+/**
+ * The emulator's HTTP server: reads each request (size-capped), applies an injected fault if one
+ * matches, hands the request to the pipeline, writes and logs the answer. Nothing a client sends
+ * can crash it: a handler failure is a 500, an oversized body a 413.
+ */
+export class EmulatorHttpServer {
+  private readonly aborted = new AbortController();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly pipeline: RequestPipeline,
+  ) {}
+
+  /** Listens on `host:port` (port 0: any free port). */
+  static async listen(host: string, port: number, pipeline: RequestPipeline): Promise<EmulatorHttpServer> {
+    const server = createServer();
+    const http = new EmulatorHttpServer(server, pipeline);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void http.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return http;
+  }
+
+  /** `http://host:port`. */
+  get url(): string {
+    const address = this.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Stops listening and destroys every connection, keep-alive and in-flight ones too. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.aborted.abort();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.closed;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const endpoint = this.pipeline.endpointOf(path);
+    const method = req.method ?? 'GET';
+    const at = new Date();
+    const record = (status: number): void => this.pipeline.log.record({ endpoint, method, path, status, at });
+    res.on('error', () => undefined);
+    req.on('error', () => undefined);
+    try {
+      const fault = this.pipeline.faults.take(endpoint);
+      if (fault?.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: this.aborted.signal });
+      if (fault?.drop === true) {
+        record(0);
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.status !== undefined) {
+        record(fault.status);
+        write(res, faultResponse(fault));
+        return;
+      }
+      const body = await readBody(req);
+      const response =
+        body === undefined
+          ? jsonResponse(413, { error: 'invalid_request', error_description: 'request body too large' }, { connection: 'close' })
+          : this.pipeline.handle(endpoint, { method, path, query: queryAt < 0 ? '' : url.slice(queryAt + 1), headers: req.headers, body });
+      record(response.status);
+      write(res, response);
+    } catch {
+      if (this.aborted.signal.aborted || req.socket.destroyed) {
+        record(0);
+        req.socket.destroy();
+        return;
+      }
+      record(500);
+      write(res, jsonResponse(500, { error: 'server_error', error_description: 'Errors.Internal' }));
+    }
+  }
+}
+
+/** The body, or `undefined` when it is larger than {@link MAX_BODY_BYTES} (the rest is read and dropped). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
+  });
+}
+
+function faultResponse(fault: EmulatorFault): EmulatorResponse {
+  if (fault.body === undefined) return { status: fault.status ?? 500, headers: { ...fault.headers }, body: '' };
+  if (typeof fault.body === 'string') return { status: fault.status ?? 500, headers: { 'content-type': 'text/plain; charset=utf-8', ...fault.headers }, body: fault.body };
+  return jsonResponse(fault.status ?? 500, fault.body, fault.headers);
+}
+
+function write(res: ServerResponse, response: EmulatorResponse): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+}

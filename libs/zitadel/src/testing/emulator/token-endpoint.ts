@@ -1,0 +1,104 @@
+import type { IssuedTokens } from './access-tokens.js';
+import { parseClientCredentials } from './client-authentication.js';
+import type { EmulatorContext } from './emulator-context.js';
+import { secretMatches, type MachineUserRecord } from './emulator-store.js';
+import { parseForm, type Form } from './form.js';
+import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './http-exchange.js';
+import { AssertionRejected, verifyJwtAssertion } from './jwt-profile-assertion.js';
+import { invalidRequest, OAuthFailure, zitadelError } from './oauth-errors.js';
+import { addAudienceScopes, checkOrgScopes, splitScope, validateScopes } from './scopes.js';
+
+/** `grant_type` of the JWT-profile grant (RFC 7523 §2.1). */
+export const GRANT_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * `POST /oauth/v2/token`: the JWT-profile grant and client credentials for service users, with
+ * ZITADEL's checks, order and error answers. Other grant types answer `unsupported_grant_type`.
+ */
+export function tokenEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+  try {
+    const form = parseForm(request);
+    const grantType = form.get('grant_type');
+    if (grantType === GRANT_TYPE_JWT_BEARER) return jwtProfileGrant(form, context);
+    if (grantType === 'client_credentials') return clientCredentialsGrant(form, request, context);
+    if (grantType === '') throw invalidRequest('grant_type missing');
+    throw new OAuthFailure(400, 'unsupported_grant_type', `${grantType} not supported`);
+  } catch (error) {
+    if (error instanceof OAuthFailure) return error.toResponse();
+    throw error;
+  }
+}
+
+function jwtProfileGrant(form: Form, context: EmulatorContext): EmulatorResponse {
+  const assertion = form.get('assertion');
+  if (assertion === '') throw invalidRequest('assertion missing');
+  const { store } = context;
+  let userId: string;
+  try {
+    userId = verifyJwtAssertion(assertion, context.issuer, (keyId, issuer) => {
+      const user = store.users.get(issuer);
+      const key = user?.kind === 'machine' ? user.keys.get(keyId) : undefined;
+      // ZITADEL's key query only finds keys that have not expired.
+      return key !== undefined && (key.expiresAt === undefined || key.expiresAt > Date.now()) ? key.publicKey : undefined;
+    }).issuer;
+  } catch (error) {
+    if (error instanceof AssertionRejected) throw assertionFailure(error, context);
+    throw error;
+  }
+  return issueForServiceUser(store.users.get(userId) as MachineUserRecord, form, context, []);
+}
+
+/**
+ * How ZITADEL answers a refused assertion. Its OpenID library classifies the failure
+ * (`oidc.DefaultToServerError`); ZITADEL releases up to at least v4.10 instead answer every
+ * refused assertion with 500 `server_error` "Errors.Internal" (zitadel/zitadel#12692).
+ */
+function assertionFailure(error: AssertionRejected, context: EmulatorContext): OAuthFailure {
+  if (context.settings.jwtProfileErrors === 'server_error') return new OAuthFailure(500, 'server_error', 'Errors.Internal');
+  if (error.kind === 'parse') return new OAuthFailure(400, 'invalid_request', error.message);
+  if (error.kind === 'json') return new OAuthFailure(500, 'server_error', error.message);
+  return new OAuthFailure(400, 'invalid_grant', error.message);
+}
+
+/** Client credentials: the service user is found by login name and its secret checked (`clientCredentialsAuth`). */
+function clientCredentialsGrant(form: Form, request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+  const credentials = parseClientCredentials(form, request.headers);
+  const user = context.store.userByLoginName(credentials.clientId);
+  if (user === undefined) throw new OAuthFailure(400, 'invalid_client', 'client not found');
+  if (user.kind !== 'machine' || user.secretHash === undefined) throw zitadelError(400, 'Errors.User.Machine.Secret.NotExisting');
+  if (!secretMatches(user.secretHash, credentials.clientSecret)) throw zitadelError(400, 'Errors.User.Machine.Secret.Invalid');
+  return issueForServiceUser(user, form, context, ['pwd']);
+}
+
+/** The common end of both grants: scopes, audience, session, token response. */
+function issueForServiceUser(user: MachineUserRecord, form: Form, context: EmulatorContext, amr: string[]): EmulatorResponse {
+  const requested = splitScope(form.get('scope'), form.has('scope'));
+  const scope = checkOrgScopes(validateScopes(requested), user, context.store);
+  const lifetime = context.settings.accessTokenLifetimeSeconds;
+  const issued = context.tokens.issue({
+    user,
+    clientId: user.userName,
+    // The audience comes from the scopes as sent, before any was filtered out.
+    audience: addAudienceScopes([], requested ?? [], context.zitadelProjectId),
+    scope,
+    format: user.accessTokenType,
+    lifetimeSeconds: lifetime,
+    amr,
+    roles: { projectId: '', projectRoleAssertion: false, accessTokenRoleAssertion: true },
+  });
+  return tokenResponse(issued, lifetime);
+}
+
+/** `{access_token, token_type, expires_in, id_token?}`; `expires_in` is the time left, rounded down. */
+function tokenResponse(issued: IssuedTokens, lifetime: number): EmulatorResponse {
+  return jsonResponse(
+    200,
+    {
+      access_token: issued.accessToken,
+      token_type: 'Bearer',
+      expires_in: Math.max(0, lifetime - 1),
+      ...(issued.idToken === undefined ? {} : { id_token: issued.idToken }),
+    },
+    { 'cache-control': 'no-store', pragma: 'no-cache' },
+  );
+}
