@@ -3,12 +3,13 @@
 import { cpus, release, totalmem } from 'node:os';
 import { coldIntrospection } from '../scenarios/cold-introspection.mjs';
 import { guardOverhead } from '../scenarios/guard-overhead.mjs';
+import { hotPath } from '../scenarios/hot-path.mjs';
 import { memoryScenario } from '../scenarios/memory.mjs';
 import { tokenServiceScenario } from '../scenarios/token-service.mjs';
 import { cpuOf, startChild, stopChild } from './processes.mjs';
 import { load, say } from './report.mjs';
 
-const SCENARIOS = ['guard', 'cold', 'token', 'memory'];
+const SCENARIOS = ['guard', 'hot', 'cold', 'token', 'memory'];
 
 function numberFrom(name, fallback) {
   const raw = process.env[name];
@@ -74,6 +75,10 @@ export async function runBench(fixture, settings) {
     } finally {
       await stopChild(child);
     }
+  }
+  if (wants('hot')) {
+    say('1b. the guard alone, in process');
+    results.hotPath = await hotPath({ fixture });
   }
   if (wants('token')) {
     say('3. TokenService');

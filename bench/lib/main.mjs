@@ -3,7 +3,7 @@
 // bench/README.md.
 //
 // Environment (for quicker partial runs; a partial run prints its results and writes nothing
-// unless BENCH_WRITE=1): BENCH_ONLY=guard,cold,token,memory, BENCH_ROUNDS (4), BENCH_SECONDS (2),
+// unless BENCH_WRITE=1): BENCH_ONLY=guard,hot,cold,token,memory, BENCH_ROUNDS (4), BENCH_SECONDS (2),
 // BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_MEMORY_TOKENS (1000000),
 // BENCH_INTROSPECTION_DELAY_MS (20). BENCH_STRICT=1 also fails the run when a target is missed.
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { writeResults } from './write-results.mjs';
 
 const started = performance.now();
 const settings = settingsFromEnv();
-const full = settings.scenarios.length === 4 && settings.memory.tokens === 1_000_000 && settings.guard.rounds >= 2;
+const full = settings.scenarios.length === 5 && settings.memory.tokens === 1_000_000 && settings.guard.rounds >= 2;
 const fixture = await createFixture();
 let results;
 try {

@@ -26,6 +26,19 @@ function guardTable(g) {
   return rows.join('\n');
 }
 
+function hotTable(h) {
+  return [
+    '| awaited call | µs per call |',
+    '|---|---:|',
+    `| \`ZitadelAuthGuard.canActivate\`, JWT (${h.jwtLength} characters), verified-token cache hit | **${fixed(h.canActivateJwtMicros, 2)}** |`,
+    `| \`ZitadelAuthGuard.canActivate\`, opaque token (${h.opaqueLength} characters), introspection cache hit | **${fixed(h.canActivateOpaqueMicros, 2)}** |`,
+    `| of which at least: sha256 base64url of the JWT (the cache key) | ${fixed(h.sha256JwtMicros, 2)} |`,
+    `| an empty async function (the loop's own cost) | ${fixed(h.emptyAsyncCallMicros, 3)} |`,
+    '',
+    `Each call with a fresh request object and Nest's \`ExecutionContextHost\`, as per request in the app. Load: ${loadText(h.loadBefore)}.`,
+  ].join('\n');
+}
+
 function coldTable(c) {
   return [
     '| distinct tokens | concurrent requests per token | requests | introspection calls seen by the emulator | answers | time | load |',
@@ -52,7 +65,9 @@ function memoryTable(m) {
   const rows = [
     `${int(m.tokens)} distinct valid JWTs through \`ZitadelAuthGuard.canActivate\` in ${fixed(m.seconds, 0)} s (${int(m.tokensPerSecond)} tokens/s, limited by RSA signing in the signer processes), limits \`jwt.cache.maxEntries\` = ${int(m.limits['jwt.cache.maxEntries'])}, \`introspection.cache.maxEntries\` = ${int(m.limits['introspection.cache.maxEntries'])}. Load at start: ${loadText(m.loadBefore)}.`,
     '',
-    `**Peak RSS: ${fixed(m.peakRssMB, 0)} MB** (kernel high-water mark of the measured process). Live heap per cached token: about ${m.liveHeapBytesPerCachedToken === undefined ? 'n/a' : int(m.liveHeapBytesPerCachedToken)} bytes.`,
+    `**Peak RSS: ${fixed(m.peakRssMB, 0)} MB** (kernel high-water mark of the measured process). Live heap per cached token: about ${m.liveHeapBytesPerCachedToken === undefined ? 'n/a' : int(m.liveHeapBytesPerCachedToken)} bytes, so the full cache holds about ${m.liveHeapBytesPerCachedToken === undefined ? 'n/a' : fixed((m.liveHeapBytesPerCachedToken * m.limits['jwt.cache.maxEntries']) / 1024 ** 2, 0)} MB; an unbounded cache would hold about ${m.liveHeapBytesPerCachedToken === undefined ? 'n/a' : fixed((m.liveHeapBytesPerCachedToken * m.tokens) / 1024 ** 3, 1)} GB after these tokens.`,
+    '',
+    `Peak RSS in each tenth of the run (${int(m.tokens / 10)} tokens each): ${m.peakRssPerTenthMB.map((mb) => `${mb}`).join(', ')} MB.`,
     '',
     '| after | RSS | live heap (after GC) | external | verified-token cache entries |',
     '|---|---:|---:|---:|---:|',
@@ -71,6 +86,7 @@ export function resultsMarkdown(r) {
     `Command: \`npm run bench\`. Date: ${r.date}. Machine: \`nproc\` = ${m.nproc} (${m.cpu}), ${m.memoryGB} GB, Node ${m.node}, ${m.platform}. Load average (\`uptime\`) at start ${loadText(r.loadAtStart)}, at end ${loadText(r.loadAtEnd)}.`,
   ];
   if (r.guardOverhead) parts.push('', '### 1. Guard overhead (throughput, ratio to the unguarded route of the same run)', '', guardTable(r.guardOverhead));
+  if (r.hotPath) parts.push('', '### 1b. The guard alone (in process, cache warm)', '', hotTable(r.hotPath));
   if (r.coldIntrospection) parts.push('', '### 2. Cold introspection under concurrency', '', coldTable(r.coldIntrospection));
   if (r.tokenService) parts.push('', '### 3. TokenService', '', tokenTable(r.tokenService));
   if (r.memory) parts.push('', '### 4. Memory', '', memoryTable(r.memory));

@@ -6,8 +6,9 @@ import { load, mean, median, round, say } from '../lib/report.mjs';
 /** The variants, in the order of the first round (the second round runs them backwards). */
 export function variants(fixture) {
   return [
-    { key: 'unguarded', label: 'no guard (baseline)', path: '/none', token: undefined },
-    { key: 'allowGuard', label: "a guard that returns true (Nest's guard machinery alone)", path: '/allow', token: undefined },
+    // The baselines get the same Authorization header as (a) and (c): the same request bytes, only the guard differs.
+    { key: 'unguarded', label: 'no guard (baseline)', path: '/none', token: fixture.jwt },
+    { key: 'allowGuard', label: "a guard that returns true (Nest's guard machinery alone)", path: '/allow', token: fixture.jwt },
     { key: 'zitadelJwt', label: '(a) ZitadelAuthGuard, JWT verified locally', path: '/zitadel', token: fixture.jwt },
     { key: 'zitadelIntrospection', label: '(b) ZitadelAuthGuard, opaque token, introspection cache warm', path: '/zitadel', token: fixture.opaque },
     { key: 'passport', label: '(c) @nestjs/passport + passport-jwt + jwks-rsa', path: '/passport', token: fixture.jwt },

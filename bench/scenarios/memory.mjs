@@ -34,6 +34,7 @@ export async function memoryScenario({ fixture, tokens, jwtMaxEntries, introspec
     tokens: result.tokens,
     limits: { 'jwt.cache.maxEntries': jwtMaxEntries, 'introspection.cache.maxEntries': introspectionMaxEntries },
     peakRssMB: round(result.peakRssMB, 1),
+    peakRssPerTenthMB: result.peakRssPerTenthMB.map((mb) => round(mb, 0)),
     liveHeapBytesPerCachedToken: bytesPerEntry === undefined ? undefined : Math.round(bytesPerEntry),
     seconds: round(result.seconds, 1),
     tokensPerSecond: Math.round(result.tokensPerSecond),
