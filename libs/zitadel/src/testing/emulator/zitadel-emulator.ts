@@ -424,7 +424,7 @@ function slug(name: string, separator: string): string {
   return name.toLowerCase().replace(/[^a-z0-9.-]+/g, separator);
 }
 
-/** RFC 3339 as Go writes it: no fraction when there is none. */
+/** RFC 3339 as Go's `time.Time` JSON writes it (RFC3339Nano): trailing zeros of the fraction dropped. */
 function rfc3339(date: Date): string {
-  return date.toISOString().replace('.000Z', 'Z');
+  return date.toISOString().replace(/\.?0*Z$/, 'Z');
 }
