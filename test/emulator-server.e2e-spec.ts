@@ -167,9 +167,10 @@ describe('hostile input', () => {
   });
 });
 
-describe('close', () => {
-  const handles = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'TCPSocketWrap').length;
+/** Open TCP servers and sockets of this process. */
+const handles = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'TCPSocketWrap').length;
 
+describe('close', () => {
   it('closes the server and every connection, keep-alive and in-flight ones, leaving no handle', async () => {
     const baseline = handles();
     const emulator = await ZitadelEmulator.start();
