@@ -186,12 +186,17 @@ describe('close', () => {
     expect(agentResponse).toBe(200);
     emulator.injectFault({ endpoint: 'jwks', delayMs: 60_000 });
     const pending = fetch(`${emulator.issuer}/oauth/v2/keys`).catch((error: unknown) => error);
+    // And one still uploading its body: only closing every connection ends it.
+    const uploading = request(`${emulator.issuer}/oauth/v2/token`, { method: 'POST', headers: { 'content-length': '1000' } });
+    const uploadClosed = new Promise<void>((resolve) => uploading.on('error', () => resolve()).on('close', () => resolve()));
+    uploading.write('grant_type=');
     // Give the delayed request time to reach the server; nothing below depends on how long it took.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(handles()).toBeGreaterThan(baseline);
     await emulator.close();
     expect(await pending).toBeInstanceOf(TypeError);
-    expect(emulator.requests.map((r) => r.status)).toEqual([200, 0]);
+    await uploadClosed;
+    await vi.waitFor(() => expect(emulator.requests.map((r) => r.status)).toEqual([200, 0, 0]));
     await emulator.close();
     await expect(fetch(`${emulator.issuer}/.well-known/openid-configuration`)).rejects.toThrow(TypeError);
     await vi.waitFor(() => expect(handles()).toBe(baseline), { timeout: 5000 });
