@@ -265,7 +265,7 @@ export interface EmulatorRequestLogEntry {
   readonly method: string;
   /** The path, without the query string. */
   readonly path: string;
-  /** The status answered; 0 when the connection was dropped (a `drop` fault, or a close). */
+  /** The status answered; 0 while the request is being handled, or when the connection was dropped (a `drop` fault, a close). */
   readonly status: number;
   readonly at: Date;
 }

@@ -69,8 +69,7 @@ export class EmulatorHttpServer {
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const endpoint = this.pipeline.endpointOf(path);
     const method = req.method ?? 'GET';
-    const at = new Date();
-    const record = (status: number): void => this.pipeline.log.record({ endpoint, method, path, status, at });
+    const record = this.pipeline.log.begin(endpoint, method, path);
     res.on('error', () => undefined);
     req.on('error', () => undefined);
     try {

@@ -1,16 +1,32 @@
 import type { EmulatorEndpoint, EmulatorRequestLogEntry } from './emulator.types.js';
 
-/** Every request the emulator answered (or dropped), oldest first. Paths only: never a query string, header or body. */
-export class RequestLog {
-  private entries: EmulatorRequestLogEntry[] = [];
+interface Entry {
+  readonly endpoint: EmulatorEndpoint;
+  readonly method: string;
+  readonly path: string;
+  status: number;
+  readonly at: Date;
+}
 
-  /** The entries; a frozen copy, so callers cannot change the log. */
+/**
+ * Every request the emulator received, oldest first, recorded on arrival and completed with the
+ * status answered. Paths only: never a query string, header or body.
+ */
+export class RequestLog {
+  private entries: Entry[] = [];
+
+  /** A snapshot of the entries, frozen, so callers cannot change the log. */
   get all(): readonly EmulatorRequestLogEntry[] {
-    return Object.freeze([...this.entries]);
+    return Object.freeze(this.entries.map((entry) => Object.freeze({ ...entry })));
   }
 
-  record(entry: EmulatorRequestLogEntry): void {
-    this.entries.push(Object.freeze(entry));
+  /** Records a request that just arrived; call the returned function with the status answered (0: dropped). */
+  begin(endpoint: EmulatorEndpoint, method: string, path: string): (status: number) => void {
+    const entry: Entry = { endpoint, method, path, status: 0, at: new Date() };
+    this.entries.push(entry);
+    return (status) => {
+      entry.status = status;
+    };
   }
 
   count(endpoint: EmulatorEndpoint): number {
