@@ -173,9 +173,10 @@ describe('TokenService (client credentials)', () => {
     expect(await introspect(token)).toMatchObject({ active: true, sub: user.userId });
   });
 
-  it('rejects a wrong secret with invalid_client', async () => {
+  it('surfaces a wrong secret as ZITADEL answers it (400 invalid_request, per its source), not retried', async () => {
     const user = zitadel.createServiceUser({ userName: 'batch2', withSecret: true });
     const tokens = await tokenService({ serviceUser: { clientId: user.clientId ?? '', clientSecret: 'nope' } });
-    await expect(tokens.getAccessToken()).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    await expect(tokens.getAccessToken()).rejects.toMatchObject({ code: 'ZITADEL_OAUTH_ERROR', error: 'invalid_request', status: 400 });
+    expect(zitadel.requestCount('token')).toBe(1);
   });
 });
