@@ -27,6 +27,3 @@ export function jsonResponse(status: number, body: unknown, headers: Readonly<Re
 export function textResponse(status: number, body: string, headers: Readonly<Record<string, string>> = {}): EmulatorResponse {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers }, body };
 }
-
-/** A handler of one endpoint. */
-export type EmulatorHandler<Context> = (request: EmulatorRequest, context: Context) => EmulatorResponse | Promise<EmulatorResponse>;

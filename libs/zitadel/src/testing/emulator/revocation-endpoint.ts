@@ -1,4 +1,4 @@
-import { appKeyLookup } from './app-keys.js';
+import { appKeyLookup } from './key-lookup.js';
 import { parseClientCredentials, type ClientCredentials } from './client-authentication.js';
 import type { EmulatorContext } from './emulator-context.js';
 import { secretMatches, type AppRecord } from './emulator-store.js';

@@ -1,4 +1,5 @@
 import type { IssuedTokens } from './access-tokens.js';
+import { activePublicKey } from './key-lookup.js';
 import { parseClientCredentials } from './client-authentication.js';
 import type { EmulatorContext } from './emulator-context.js';
 import { secretMatches, type MachineUserRecord } from './emulator-store.js';
@@ -35,11 +36,10 @@ function jwtProfileGrant(form: Form, context: EmulatorContext): EmulatorResponse
   const { store } = context;
   let userId: string;
   try {
+    // The key is looked up by (kid, iss): a service user's own keys only.
     userId = verifyJwtAssertion(assertion, context.issuer, (keyId, issuer) => {
       const user = store.users.get(issuer);
-      const key = user?.kind === 'machine' ? user.keys.get(keyId) : undefined;
-      // ZITADEL's key query only finds keys that have not expired.
-      return key !== undefined && (key.expiresAt === undefined || key.expiresAt > Date.now()) ? key.publicKey : undefined;
+      return user?.kind === 'machine' ? activePublicKey(user.keys, keyId) : undefined;
     }).issuer;
   } catch (error) {
     if (error instanceof AssertionRejected) throw assertionFailure(error, context);

@@ -319,7 +319,7 @@ export class ZitadelEmulator {
         accessTokenRoleAssertion: app?.kind === 'oidc' ? app.accessTokenRoleAssertion : true,
       },
     });
-    return Promise.resolve(issued.accessToken);
+    return issued.accessToken;
   }
 
   /**
