@@ -257,6 +257,20 @@ describe('userinfo', () => {
     expect(await response.json()).toMatchObject({ sub: human.userId, name: 'Ada Lovelace', email: 'ada@example.com', email_verified: true, preferred_username: 'ada' });
   });
 
+  it('asserts the roles of the token’s app project when the project asserts roles on authentication', async () => {
+    for (const assertRolesOnAuthentication of [true, false]) {
+      const project = zitadel.createProject({ name: `assert-${assertRolesOnAuthentication}`, assertRolesOnAuthentication });
+      zitadel.addProjectRole(project.id, { key: 'viewer' });
+      zitadel.grantRoles({ userId: human.userId, projectId: project.id, roleKeys: ['viewer'] });
+      const web = await zitadel.createOidcApplication({ projectId: project.id, authMethod: 'none' });
+      const token = await issue(['openid'], { clientId: web.clientId });
+      const claims = (await (await userinfo({ authorization: `Bearer ${token}` })).json()) as Record<string, unknown>;
+      const roles = { viewer: { [zitadel.defaultOrg.id]: 'zitadel.localhost' } };
+      if (assertRolesOnAuthentication) expect(claims).toMatchObject({ 'urn:zitadel:iam:org:project:roles': roles, [`urn:zitadel:iam:org:project:${project.id}:roles`]: roles });
+      else expect(Object.keys(claims).filter((claim) => claim.endsWith(':roles'))).toEqual([]);
+    }
+  });
+
   it('refuses a missing and an invalid token with 401', async () => {
     const missing = await userinfo({});
     expect(missing.status).toBe(401);
