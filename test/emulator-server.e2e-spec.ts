@@ -105,9 +105,15 @@ describe('fault injection', () => {
       delayedDone = true;
       return response;
     });
+    await vi.waitFor(() => expect(zitadel.requestCount('jwks')).toBe(1));
     expect((await get('/.well-known/openid-configuration')).status).toBe(200);
     expect(delayedDone).toBe(false);
+    expect(zitadel.requests.map((r) => [r.endpoint, r.status])).toEqual([
+      ['jwks', 0],
+      ['discovery', 200],
+    ]);
     expect((await delayed).status).toBe(200);
+    expect(zitadel.requests[0]?.status).toBe(200);
   });
 
   it('refuses a fault status that is not an HTTP status', () => {
@@ -190,8 +196,8 @@ describe('close', () => {
     const uploading = request(`${emulator.issuer}/oauth/v2/token`, { method: 'POST', headers: { 'content-length': '1000' } });
     const uploadClosed = new Promise<void>((resolve) => uploading.on('error', () => resolve()).on('close', () => resolve()));
     uploading.write('grant_type=');
-    // Give the delayed request time to reach the server; nothing below depends on how long it took.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Both are logged on arrival, unanswered (status 0).
+    await vi.waitFor(() => expect(emulator.requests.map((r) => r.endpoint).sort()).toEqual(['jwks', 'jwks', 'token']));
     expect(handles()).toBeGreaterThan(baseline);
     await emulator.close();
     expect(await pending).toBeInstanceOf(TypeError);
