@@ -66,11 +66,11 @@ export async function runBench(fixture, settings) {
     try {
       if (wants('guard')) {
         say('1. guard overhead');
-        results.guardOverhead = await guardOverhead({ base, cpu: () => cpuOf(child), fixture, ...settings.guard });
+        results.guardOverhead = { date: new Date().toISOString(), ...(await guardOverhead({ base, cpu: () => cpuOf(child), fixture, ...settings.guard })) };
       }
       if (wants('cold')) {
         say('2. cold introspection under concurrency');
-        results.coldIntrospection = await coldIntrospection({ base, fixture, ...settings.cold });
+        results.coldIntrospection = { date: new Date().toISOString(), ...(await coldIntrospection({ base, fixture, ...settings.cold })) };
       }
     } finally {
       await stopChild(child);
@@ -78,15 +78,15 @@ export async function runBench(fixture, settings) {
   }
   if (wants('hot')) {
     say('1b. the guard alone, in process');
-    results.hotPath = await hotPath({ fixture });
+    results.hotPath = { date: new Date().toISOString(), ...(await hotPath({ fixture })) };
   }
   if (wants('token')) {
     say('3. TokenService');
-    results.tokenService = await tokenServiceScenario({ fixture, ...settings.token });
+    results.tokenService = { date: new Date().toISOString(), ...(await tokenServiceScenario({ fixture, ...settings.token })) };
   }
   if (wants('memory')) {
     say(`4. memory: ${settings.memory.tokens.toLocaleString('en-US')} distinct valid tokens through the guard`);
-    results.memory = await memoryScenario({ fixture, ...settings.memory });
+    results.memory = { date: new Date().toISOString(), ...(await memoryScenario({ fixture, ...settings.memory })) };
   }
   results.loadAtEnd = load();
   return results;

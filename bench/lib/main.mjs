@@ -3,7 +3,8 @@
 // bench/README.md.
 //
 // Environment (for quicker partial runs; a partial run prints its results and writes nothing
-// unless BENCH_WRITE=1): BENCH_ONLY=guard,hot,cold,token,memory, BENCH_ROUNDS (4), BENCH_SECONDS (2),
+// unless BENCH_WRITE=1, which replaces the scenarios it ran in results.json and keeps the others,
+// each with its own date and load): BENCH_ONLY=guard,hot,cold,token,memory, BENCH_ROUNDS (4), BENCH_SECONDS (2),
 // BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_MEMORY_TOKENS (1000000),
 // BENCH_INTROSPECTION_DELAY_MS (20). BENCH_STRICT=1 also fails the run when a target is missed.
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ if (results !== undefined) {
   results.totalSeconds = Math.round((performance.now() - started) / 1000);
   const missed = Object.entries(results.guardOverhead?.targets ?? {}).filter(([, t]) => !t.met);
   if (full || process.env['BENCH_WRITE'] === '1') {
-    writeResults(results, fileURLToPath(new URL('../results.json', import.meta.url)), fileURLToPath(new URL('../README.md', import.meta.url)));
+    writeResults(results, fileURLToPath(new URL('../results.json', import.meta.url)), fileURLToPath(new URL('../README.md', import.meta.url)), { merge: !full });
     say(`\nWrote bench/results.json and bench/README.md (${results.totalSeconds} s).`);
   } else {
     say(`\nPartial run (${results.totalSeconds} s): nothing written.\n${JSON.stringify(results, null, 2)}`);
