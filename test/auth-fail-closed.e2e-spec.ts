@@ -41,10 +41,13 @@ describe.each(PLATFORMS)('failing closed over %s', (platform) => {
 
   beforeAll(async () => {
     app = await startApp(platform, guardedAppModule(options));
-    // Discovery and the JWKS are loaded; later tests fault only what they name.
-    expect((await mine(await token('jwt'))).status).toBe(200);
   });
   afterAll(() => app.close());
+
+  it('works while ZITADEL is healthy (this also loads discovery and the JWKS)', async () => {
+    expect((await mine(await token('jwt'))).status).toBe(200);
+    expect((await mine(await token('opaque'))).status).toBe(200);
+  });
 
   const introspectionFaults: [string, EmulatorFault][] = [
     ['a 500', { endpoint: 'introspect', status: 500 }],
