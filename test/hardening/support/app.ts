@@ -1,0 +1,40 @@
+// The Nest app under test: the guard global (APP_GUARD) in front of a public route, a route for
+// any valid token and a route for the role `admin`, over Express or Fastify.
+import { Controller, Get, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CurrentUser, Public, Roles, ZitadelAuthGuard, ZitadelModule, type ZitadelModuleOptions, type ZitadelUser } from 'nestjs-zitadel';
+import { startApp, type Platform, type RunningApp } from '../../support/nest-app.js';
+
+@Controller()
+class HardeningController {
+  @Public()
+  @Get('public')
+  open(@CurrentUser() user: ZitadelUser | undefined): { sub: string | null } {
+    return { sub: user?.sub ?? null };
+  }
+
+  @Get('me')
+  me(@CurrentUser('sub') sub: string): { sub: string } {
+    return { sub };
+  }
+
+  @Roles('admin')
+  @Get('admin')
+  admin(@CurrentUser('sub') sub: string): { sub: string; admin: true } {
+    return { sub, admin: true };
+  }
+}
+
+/** What the routes need: `/public` nothing, `/me` a valid token, `/admin` a valid token with the role `admin`. */
+export type Route = '/public' | '/me' | '/admin';
+
+/** Starts the guarded app with these module options (plus any providers, e.g. to reach services). */
+export function startGuardedApp(platform: Platform, options: ZitadelModuleOptions): Promise<RunningApp> {
+  @Module({
+    imports: [ZitadelModule.forRoot(options)],
+    controllers: [HardeningController],
+    providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
+  })
+  class HardeningAppModule {}
+  return startApp(platform, { imports: [HardeningAppModule] });
+}
