@@ -26,14 +26,15 @@ beforeAll(async () => {
     // Each instance has its own connection, as separate processes would.
     const store = new Keyv({ store: new KeyvRedis(redis.url) });
     stores.push(store);
-    return { issuer: zitadel.issuer, apiApplication: { key: api.keyFile! }, projectId, introspection: { cache: { stores: [store] } } };
+    return { issuer: zitadel.issuer, apiApplication: { key: api.keyFile! }, projectId, introspection: { cache: { stores: [store], storeTimeoutMs: 200 } } };
   };
   apps.push(await startApp('express', guardedAppModule(options())), await startApp('fastify', guardedAppModule(options())));
 });
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.close()));
-  await Promise.all(stores.map((store) => store.disconnect()));
+  // Forcefully: the last test stops redis-server, and a polite QUIT would wait for it.
+  await Promise.all(stores.map((store) => (store.store as KeyvRedis<unknown>).disconnect(true).catch(() => undefined)));
   await zitadel?.close();
   await redis?.stop();
 });
@@ -78,5 +79,14 @@ describe('introspection cache shared through Redis', () => {
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe('with Redis gone', () => {
+  it('still answers: a cache that cannot be reached is skipped, never a reason to hang or fail', async () => {
+    await redis.stop();
+    const token = await opaqueToken();
+    for (const app of apps) expect((await get(app.url, '/reports/mine', { token })).status).toBe(200);
+    expect((await get(apps[0]!.url, '/reports/mine', { token: 'unknown-opaque-token-2' })).status).toBe(401);
   });
 });

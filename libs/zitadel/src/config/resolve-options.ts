@@ -67,6 +67,7 @@ export async function resolveZitadelOptions(options: ZitadelModuleOptions, now: 
         inactiveTtlSeconds: integer(introspectionCache, 'introspection.cache.inactiveTtlSeconds', 10, 0, issues),
         maxEntries: integer(introspectionCache, 'introspection.cache.maxEntries', 10_000, 1, issues),
         stores: keyvStores(introspectionCache['stores'], 'introspection.cache.stores', issues),
+        storeTimeoutMs: integer(introspectionCache, 'introspection.cache.storeTimeoutMs', 500, 1, issues),
       },
     },
     jwt: {

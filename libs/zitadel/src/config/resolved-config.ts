@@ -37,6 +37,7 @@ export interface ResolvedZitadelConfig {
       readonly maxEntries: number;
       /** The user's Keyv stores, or `undefined` for the default bounded in-memory store. */
       readonly stores: readonly Keyv[] | undefined;
+      readonly storeTimeoutMs: number;
     };
   };
   readonly jwt: {

@@ -98,6 +98,13 @@ export interface IntrospectionCacheOptions {
    * @default one bounded in-memory store
    */
   stores?: Keyv[];
+  /**
+   * Longest wait for one read or write of the configured `stores`, in milliseconds. A store that
+   * does not answer in time (Redis down, a network partition) is skipped for that request: the
+   * token is introspected without the cache instead of the request hanging.
+   * @default 500
+   */
+  storeTimeoutMs?: number;
 }
 
 /** Introspection of incoming opaque access tokens (RFC 7662). */

@@ -34,6 +34,8 @@ export class IntrospectionService {
   private readonly logger = new Logger('Zitadel');
   private readonly cache: Cache;
   private readonly inFlight = new Map<string, Promise<IntrospectionResult>>();
+  /** Bound on reads and writes of user-given stores; the default in-memory store needs none. */
+  private readonly storeTimeoutMs: number | undefined;
 
   constructor(
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
@@ -41,6 +43,7 @@ export class IntrospectionService {
     private readonly discovery: ZitadelDiscovery,
   ) {
     this.cache = createIntrospectionCache(config.introspection.cache);
+    this.storeTimeoutMs = config.introspection.cache.stores === undefined ? undefined : config.introspection.cache.storeTimeoutMs;
     this.cache.on('set', ({ error }) => {
       if (error !== undefined) this.logger.warn(`Caching an introspection result failed: ${describe(error)}`);
     });
@@ -61,7 +64,7 @@ export class IntrospectionService {
     if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string');
     const client = this.clientAuthentication();
     const key = introspectionCacheKey(token);
-    const cached = fromCache(await this.cache.get<unknown>(key));
+    const cached = fromCache(await this.bounded(this.cache.get<unknown>(key), 'read'));
     if (cached !== undefined) return cached;
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
@@ -74,8 +77,22 @@ export class IntrospectionService {
   private async fetchAndCache(key: string, token: string, client: ClientAuthentication): Promise<IntrospectionResult> {
     const result = await this.request(token, client);
     const ttlMs = this.ttlMs(result);
-    if (ttlMs > 0) await this.cache.set(key, result, ttlMs);
+    if (ttlMs > 0) await this.bounded(this.cache.set(key, result, ttlMs), 'write');
     return result;
+  }
+
+  /** A cache operation that gives up (as a miss) after `storeTimeoutMs`, so a dead store cannot hold requests. */
+  private bounded<T>(operation: Promise<T>, what: 'read' | 'write'): Promise<T | undefined> {
+    const limitMs = this.storeTimeoutMs;
+    if (limitMs === undefined) return operation;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn(`The introspection cache did not answer a ${what} within ${limitMs} ms; going on without it`);
+        resolve(undefined);
+      }, limitMs);
+    });
+    return Promise.race([operation.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
   }
 
   /** How long a result may be reused: never past the token's `exp`. */
