@@ -44,9 +44,6 @@ export class IntrospectionService {
   ) {
     this.cache = createIntrospectionCache(config.introspection.cache);
     this.storeTimeoutMs = config.introspection.cache.stores === undefined ? undefined : config.introspection.cache.storeTimeoutMs;
-    this.cache.on('set', ({ error }) => {
-      if (error !== undefined) this.logger.warn(`Caching an introspection result failed: ${describe(error)}`);
-    });
   }
 
   /**
@@ -92,7 +89,11 @@ export class IntrospectionService {
         resolve(undefined);
       }, limitMs);
     });
-    return Promise.race([operation.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    const settled = operation.catch((error: unknown) => {
+      this.logger.warn(`The introspection cache failed a ${what}; going on without it: ${describe(error)}`);
+      return undefined;
+    });
+    return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** How long a result may be reused: never past the token's `exp`. */
