@@ -35,6 +35,8 @@ export class JwksCache {
   private pending: Promise<LoadedSet> | undefined;
   /** When the last fetch started, successful or not; -Infinity before the first. */
   private lastFetchAt = Number.NEGATIVE_INFINITY;
+  /** Why the last fetch failed; `undefined` once one succeeds. */
+  private lastFetchError: unknown;
 
   constructor(
     private readonly http: JwksHttp,
@@ -47,7 +49,8 @@ export class JwksCache {
    * The key resolver for `jose.jwtVerify`.
    *
    * @throws {errors.JWKSNoMatchingKey} no key of the set (after a refetch, when allowed) matches.
-   * @throws {ZitadelUnavailableError} the JWKS could not be fetched.
+   * @throws {ZitadelUnavailableError} the JWKS could not be fetched (also within the cooldown after
+   *   a failed fetch: the key may exist, ZITADEL could not say).
    * @throws {ZitadelResponseError} the JWKS is not a usable key set.
    */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
@@ -56,7 +59,9 @@ export class JwksCache {
     try {
       return await current.keys(header, token);
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.mayFetch()) throw error;
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      // An unknown key while the last fetch failed is an outage, not proof of a forged token.
+      if (!this.mayFetch()) throw this.lastFetchError ?? error;
       const fresh = await this.fetch();
       return fresh.keys(header, token);
     }
@@ -76,10 +81,17 @@ export class JwksCache {
   /** One fetch at a time; a failure keeps the previous set and still counts for the cooldown. */
   private fetch(): Promise<LoadedSet> {
     this.pending ??= this.load()
-      .then((set) => {
-        this.loaded = set;
-        return set;
-      })
+      .then(
+        (set) => {
+          this.loaded = set;
+          this.lastFetchError = undefined;
+          return set;
+        },
+        (error: unknown) => {
+          this.lastFetchError = error;
+          throw error;
+        },
+      )
       .finally(() => {
         this.pending = undefined;
       });
