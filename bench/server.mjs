@@ -1,11 +1,14 @@
-// The benchmarked app, run in its own process by bench/run.mjs: one NestJS 12 Express app with
-// the same handler behind four routes.
-//   GET /none      no guard (the baseline)
-//   GET /allow     a guard that returns true: what Nest's guard machinery costs by itself
-//   GET /zitadel   ZitadelAuthGuard (tokenValidation 'auto': a JWT is verified locally, an opaque
-//                  token introspected; the scenario picks which by the token it sends)
-//   GET /passport  the usual recipe: @nestjs/passport + passport-jwt + jwks-rsa
-// Configuration comes in BENCH_SERVER_CONFIG (JSON); the port goes back over IPC.
+// The benchmarked app, run by bench/run.mjs in processes of its own, one per guard: the same
+// NestJS 12 Express app (the same modules, providers and middleware) with one route, GET /bench,
+// and one handler; only the route's guard differs, by BENCH_SERVER_CONFIG.guard:
+//   none      no guard (the baseline)
+//   allow     a guard that returns true: what Nest's guard machinery costs by itself
+//   zitadel   ZitadelAuthGuard (tokenValidation 'auto': a JWT is verified locally, an opaque
+//             token introspected; the scenario picks which by the token it sends)
+//   passport  the usual recipe: @nestjs/passport + passport-jwt + jwks-rsa
+// One process per guard rather than one route per guard in one app: no route is further down
+// Express's route list than another, and each guard's JIT state is its own, as in a real app.
+// The port goes back over IPC; the process answers `cpu` messages with its CPU time.
 import { Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -46,25 +49,17 @@ class AllowGuard {
 }
 Injectable()(AllowGuard);
 
-/** The same handler body on every route, so only the guard differs. */
+/** The guard of the one route, by variant; every process has the same app around it. */
+const GUARDS = { none: [], allow: [AllowGuard], zitadel: [ZitadelAuthGuard], passport: [AuthGuard('jwt')] };
+const guards = GUARDS[config.guard];
+if (guards === undefined) throw new Error(`unknown guard ${config.guard}`);
+
 class BenchController {
-  none() {
-    return { ok: true };
-  }
-  allow() {
-    return { ok: true };
-  }
-  zitadel() {
-    return { ok: true };
-  }
-  passport() {
+  bench() {
     return { ok: true };
   }
 }
-decorateMethod(BenchController, 'none', Get('none'));
-decorateMethod(BenchController, 'allow', Get('allow'), UseGuards(AllowGuard));
-decorateMethod(BenchController, 'zitadel', Get('zitadel'), UseGuards(ZitadelAuthGuard));
-decorateMethod(BenchController, 'passport', Get('passport'), UseGuards(AuthGuard('jwt')));
+decorateMethod(BenchController, 'bench', Get('bench'), UseGuards(...guards));
 Controller()(BenchController);
 
 class BenchAppModule {}

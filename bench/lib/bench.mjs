@@ -2,7 +2,7 @@
 // issued), results gathered, checked and written.
 import { cpus, release, totalmem } from 'node:os';
 import { coldIntrospection } from '../scenarios/cold-introspection.mjs';
-import { guardOverhead } from '../scenarios/guard-overhead.mjs';
+import { GUARDS, guardOverhead } from '../scenarios/guard-overhead.mjs';
 import { hotPath } from '../scenarios/hot-path.mjs';
 import { memoryScenario } from '../scenarios/memory.mjs';
 import { tokenServiceScenario } from '../scenarios/token-service.mjs';
@@ -26,8 +26,8 @@ export function settingsFromEnv() {
   return {
     scenarios: only.length > 0 ? only : SCENARIOS,
     guard: {
-      rounds: numberFrom('BENCH_ROUNDS', 4),
-      seconds: numberFrom('BENCH_SECONDS', 2),
+      rounds: numberFrom('BENCH_ROUNDS', 8),
+      seconds: numberFrom('BENCH_SECONDS', 1),
       warmupSeconds: numberFrom('BENCH_WARMUP_SECONDS', 2),
       connections: numberFrom('BENCH_CONNECTIONS', 10),
     },
@@ -60,20 +60,24 @@ export async function runBench(fixture, settings) {
   const wants = (name) => settings.scenarios.includes(name);
 
   if (wants('guard') || wants('cold')) {
-    say('server: starting bench/server.mjs (its own process)');
-    const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify(fixture.serverConfig) });
-    const base = `http://127.0.0.1:${first.port}`;
+    const needed = wants('guard') ? GUARDS : ['zitadel'];
+    say(`servers: bench/server.mjs, one process per guard (${needed.join(', ')})`);
+    const servers = {};
     try {
+      for (const guard of needed) {
+        const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify({ ...fixture.serverConfig, guard }) });
+        servers[guard] = { child, url: `http://127.0.0.1:${first.port}/bench`, cpu: () => cpuOf(child) };
+      }
       if (wants('guard')) {
         say('1. guard overhead');
-        results.guardOverhead = { date: new Date().toISOString(), ...(await guardOverhead({ base, cpu: () => cpuOf(child), fixture, ...settings.guard })) };
+        results.guardOverhead = { date: new Date().toISOString(), ...(await guardOverhead({ servers, fixture, ...settings.guard })) };
       }
       if (wants('cold')) {
         say('2. cold introspection under concurrency');
-        results.coldIntrospection = { date: new Date().toISOString(), ...(await coldIntrospection({ base, fixture, ...settings.cold })) };
+        results.coldIntrospection = { date: new Date().toISOString(), ...(await coldIntrospection({ url: servers.zitadel.url, fixture, ...settings.cold })) };
       }
     } finally {
-      await stopChild(child);
+      for (const server of Object.values(servers)) await stopChild(server.child);
     }
   }
   if (wants('hot')) {

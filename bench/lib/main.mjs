@@ -4,7 +4,7 @@
 //
 // Environment (for quicker partial runs; a partial run prints its results and writes nothing
 // unless BENCH_WRITE=1, which replaces the scenarios it ran in results.json and keeps the others,
-// each with its own date and load): BENCH_ONLY=guard,hot,cold,token,memory, BENCH_ROUNDS (4), BENCH_SECONDS (2),
+// each with its own date and load): BENCH_ONLY=guard,hot,cold,token,memory, BENCH_ROUNDS (8), BENCH_SECONDS (1),
 // BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_MEMORY_TOKENS (1000000),
 // BENCH_INTROSPECTION_DELAY_MS (20). BENCH_STRICT=1 also fails the run when a target is missed.
 import { fileURLToPath } from 'node:url';

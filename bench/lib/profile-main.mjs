@@ -25,8 +25,9 @@ try {
   for (const variant of list) {
     const tmp = join(dir, `.tmp-${variant.key}`);
     mkdirSync(tmp, { recursive: true });
-    const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify(fixture.serverConfig) }, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
-    const url = `http://127.0.0.1:${first.port}${variant.path}`;
+    const config = { ...fixture.serverConfig, guard: variant.guard };
+    const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify(config) }, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
+    const url = `http://127.0.0.1:${first.port}/bench`;
     await hammer({ url, token: variant.token, seconds: 2, label: `warm-up ${variant.key}` });
     const loadBefore = load();
     const result = await hammer({ url, token: variant.token, seconds, label: variant.key });

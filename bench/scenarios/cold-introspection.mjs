@@ -20,7 +20,7 @@ function get(url, token, agent) {
  * introspection for `delayMs` (when it can), so a token's requests surely overlap its first
  * introspection rather than finding its result already cached.
  */
-export async function coldIntrospection({ base, fixture, tokens, perToken, window, delayMs }) {
+export async function coldIntrospection({ url, fixture, tokens, perToken, window, delayMs }) {
   const list = await fixture.mintOpaque(tokens);
   check(new Set(list).size === tokens, `the emulator issued ${new Set(list).size} distinct tokens, not ${tokens}`);
   const delayed = delayMs > 0 ? fixture.delayIntrospection(delayMs) : false;
@@ -33,7 +33,7 @@ export async function coldIntrospection({ base, fixture, tokens, perToken, windo
   const workers = Array.from({ length: window }, async () => {
     while (next < list.length) {
       const token = list[next++];
-      const answers = await Promise.all(Array.from({ length: perToken }, () => get(`${base}/zitadel`, token, agent)));
+      const answers = await Promise.all(Array.from({ length: perToken }, () => get(url, token, agent)));
       for (const status of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
   });

@@ -5,18 +5,21 @@ import { load, mean, median, round, say } from '../lib/report.mjs';
 
 /** The variants, in the order of the first round (the second round runs them backwards). */
 export function variants(fixture) {
+  // The baselines get the same Authorization header as (a) and (c): the same request bytes, only the guard differs.
   return [
-    // The baselines get the same Authorization header as (a) and (c): the same request bytes, only the guard differs.
-    { key: 'unguarded', label: 'no guard (baseline)', path: '/none', token: fixture.jwt },
-    { key: 'allowGuard', label: "a guard that returns true (Nest's guard machinery alone)", path: '/allow', token: fixture.jwt },
-    { key: 'zitadelJwt', label: '(a) ZitadelAuthGuard, JWT verified locally', path: '/zitadel', token: fixture.jwt },
-    { key: 'zitadelIntrospection', label: '(b) ZitadelAuthGuard, opaque token, introspection cache warm', path: '/zitadel', token: fixture.opaque },
-    { key: 'passport', label: '(c) @nestjs/passport + passport-jwt + jwks-rsa', path: '/passport', token: fixture.jwt },
+    { key: 'unguarded', label: 'no guard (baseline)', guard: 'none', token: fixture.jwt },
+    { key: 'allowGuard', label: "a guard that returns true (Nest's guard machinery alone)", guard: 'allow', token: fixture.jwt },
+    { key: 'zitadelJwt', label: '(a) ZitadelAuthGuard, JWT verified locally', guard: 'zitadel', token: fixture.jwt },
+    { key: 'zitadelIntrospection', label: '(b) ZitadelAuthGuard, opaque token, introspection cache warm', guard: 'zitadel', token: fixture.opaque },
+    { key: 'passport', label: '(c) @nestjs/passport + passport-jwt + jwks-rsa', guard: 'passport', token: fixture.jwt },
   ];
 }
 
+/** The guards the variants need, each served by its own process. */
+export const GUARDS = ['none', 'allow', 'zitadel', 'passport'];
+
 /**
- * Warm-up of every route (JIT, JWKS and introspection caches), then `rounds` rounds of every
+ * Warm-up of every variant (JIT, JWKS and introspection caches), then `rounds` rounds of every
  * route for `seconds` each, alternating the order (ABCD DCBA ...) so that a drift of the
  * machine's load weighs on every route alike.
  *
@@ -29,20 +32,21 @@ export function variants(fixture) {
  * moves much less than throughput when other processes take the cores, so it tells noise from
  * cost. The ratio it implies is `cpu per request unguarded / cpu per request guarded`.
  */
-export async function guardOverhead({ base, cpu, fixture, rounds, seconds, warmupSeconds, connections }) {
+export async function guardOverhead({ servers, fixture, rounds, seconds, warmupSeconds, connections }) {
   const list = variants(fixture);
   say(`  warm-up: ${warmupSeconds} s per route`);
   for (const variant of list) {
-    await hammer({ url: base + variant.path, token: variant.token, seconds: warmupSeconds, connections, label: `warm-up ${variant.key}` });
+    await hammer({ url: servers[variant.guard].url, token: variant.token, seconds: warmupSeconds, connections, label: `warm-up ${variant.key}` });
   }
   const runs = [];
   for (let pass = 1; pass <= rounds; pass++) {
     const order = pass % 2 === 1 ? list : list.toReversed();
     for (const variant of order) {
       const before = load();
-      const cpuBefore = await cpu();
-      const result = await hammer({ url: base + variant.path, token: variant.token, seconds, connections, label: variant.key });
-      const cpuMicrosPerRequest = round((await cpu() - cpuBefore) / result.requests, 1);
+      const server = servers[variant.guard];
+      const cpuBefore = await server.cpu();
+      const result = await hammer({ url: server.url, token: variant.token, seconds, connections, label: variant.key });
+      const cpuMicrosPerRequest = round(((await server.cpu()) - cpuBefore) / result.requests, 1);
       runs.push({ round: pass, variant: variant.key, ...result, cpuMicrosPerRequest, loadBefore: before, loadAfter: load() });
       say(`  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuMicrosPerRequest} µs CPU/req  p99 ${result.latencyMsP99} ms  load ${before.load1}`);
     }
