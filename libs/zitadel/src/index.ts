@@ -25,6 +25,19 @@ export type { ServiceUserKey, ApplicationKey } from './keys/key-file.types.js';
 export { TokenService, type AccessTokenRequest } from './token/token.service.js';
 export { ZitadelScopes } from './token/zitadel-scopes.js';
 
+export {
+  ZitadelManagementClient,
+  type ZitadelUserService,
+} from './management/zitadel-management.client.js';
+export type {
+  ZitadelApiMethod,
+  ZitadelApiRequest,
+  ZitadelCallOptions,
+  ZitadelSearchRequest,
+} from './management/zitadel-api-request.js';
+export type * as ManagementApi from './management/management-api.types.js';
+export type * as UserServiceApi from './management/user-service-api.types.js';
+
 export { IntrospectionService } from './introspection/introspection.service.js';
 export type { IntrospectionResult } from './introspection/introspection-result.js';
 
@@ -44,3 +57,16 @@ export { ZitadelUnavailableError } from './errors/unavailable.error.js';
 export { ZitadelOAuthError } from './errors/oauth.error.js';
 export { ZitadelResponseError } from './errors/response.error.js';
 export { ZitadelTokenInvalidError, type TokenRejection } from './errors/token-invalid.error.js';
+export {
+  ZitadelApiError,
+  ZitadelNotFoundError,
+  ZitadelAlreadyExistsError,
+  ZitadelPermissionDeniedError,
+  ZitadelUnauthenticatedError,
+  ZitadelInvalidArgumentError,
+  ZitadelFailedPreconditionError,
+  ZitadelResourceExhaustedError,
+  ZitadelApiUnavailableError,
+  type ZitadelApiErrorKind,
+  type ZitadelErrorDetail,
+} from './errors/management-api.error.js';

@@ -4,6 +4,7 @@ import { ZitadelDiscovery } from './oidc/zitadel-discovery.service.js';
 import { ZitadelTokenValidator } from './auth/token-validator.js';
 import { IntrospectionService } from './introspection/introspection.service.js';
 import { TokenService } from './token/token.service.js';
+import { ZitadelManagementClient } from './management/zitadel-management.client.js';
 import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.module-definition.js';
 
 /**
@@ -22,7 +23,7 @@ import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.mod
  * })
  */
 @Module({
-  providers: [zitadelConfigProvider, zitadelHttpClientProvider, ZitadelDiscovery, TokenService, IntrospectionService, ZitadelTokenValidator],
-  exports: [ZITADEL_MODULE_OPTIONS, TokenService, IntrospectionService, ZitadelTokenValidator],
+  providers: [zitadelConfigProvider, zitadelHttpClientProvider, ZitadelDiscovery, TokenService, IntrospectionService, ZitadelTokenValidator, ZitadelManagementClient],
+  exports: [ZITADEL_MODULE_OPTIONS, TokenService, IntrospectionService, ZitadelTokenValidator, ZitadelManagementClient],
 })
 export class ZitadelModule extends ZitadelConfigurableModule {}

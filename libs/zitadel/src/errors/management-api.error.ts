@@ -1,0 +1,208 @@
+import { ZitadelError } from './zitadel.error.js';
+
+/**
+ * What went wrong at ZITADEL's REST API, one keyword per gRPC status code (ZITADEL's APIs are
+ * gRPC services behind grpc-gateway; the code comes in the error body).
+ *
+ * @see https://grpc.io/docs/guides/status-codes/
+ */
+export type ZitadelApiErrorKind =
+  | 'cancelled'
+  | 'unknown'
+  | 'invalid-argument'
+  | 'deadline-exceeded'
+  | 'not-found'
+  | 'already-exists'
+  | 'permission-denied'
+  | 'resource-exhausted'
+  | 'failed-precondition'
+  | 'aborted'
+  | 'out-of-range'
+  | 'unimplemented'
+  | 'internal'
+  | 'unavailable'
+  | 'data-loss'
+  | 'unauthenticated';
+
+/** gRPC status code → kind (index = code; 0 is OK and never an error). */
+const KINDS: readonly (ZitadelApiErrorKind | undefined)[] = [
+  undefined,
+  'cancelled',
+  'unknown',
+  'invalid-argument',
+  'deadline-exceeded',
+  'not-found',
+  'already-exists',
+  'permission-denied',
+  'resource-exhausted',
+  'failed-precondition',
+  'aborted',
+  'out-of-range',
+  'unimplemented',
+  'internal',
+  'unavailable',
+  'data-loss',
+  'unauthenticated',
+];
+
+/** The kind grpc-gateway's status mapping implies when a body carries no usable gRPC code. */
+const KIND_BY_STATUS: Readonly<Record<number, ZitadelApiErrorKind>> = {
+  400: 'invalid-argument',
+  401: 'unauthenticated',
+  403: 'permission-denied',
+  404: 'not-found',
+  409: 'already-exists',
+  429: 'resource-exhausted',
+  499: 'cancelled',
+  500: 'internal',
+  501: 'unimplemented',
+  503: 'unavailable',
+  504: 'deadline-exceeded',
+};
+
+/**
+ * One entry of the `details` array of ZITADEL's error body, e.g.
+ * `{"@type":"type.googleapis.com/zitadel.v1.ErrorDetail","id":"COMMAND-xyz","message":"Errors.User.NotFound"}`.
+ */
+export interface ZitadelErrorDetail {
+  readonly '@type'?: string;
+  /** ZITADEL's error id, e.g. `COMMAND-2M0ds`: stable, searchable in ZITADEL's source and logs. */
+  readonly id?: string;
+  /** ZITADEL's message: an i18n key such as `Errors.User.NotFound`, or its translation. */
+  readonly message?: string;
+  readonly [field: string]: unknown;
+}
+
+/** What {@link ZitadelApiError} is made of. */
+export interface ZitadelApiErrorInit {
+  /** The call, as `METHOD /path` without query string, e.g. `POST /management/v1/users/_search`. */
+  readonly endpoint: string;
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** gRPC status code from the body, when there was one. */
+  readonly grpcCode?: number | undefined;
+  /** `message` of the body, e.g. `Errors.User.NotFound (COMMAND-xyz)`. */
+  readonly grpcMessage?: string | undefined;
+  readonly details?: readonly ZitadelErrorDetail[];
+  readonly cause?: unknown;
+}
+
+/**
+ * ZITADEL's REST API refused a call: its error body (`{"code","message","details"}`) as a typed
+ * error. Match on `kind` (or `instanceof` one of the subclasses); `status` is the HTTP status,
+ * `grpcCode` ZITADEL's gRPC code, `errorId` ZITADEL's error id (`COMMAND-xyz`) when it sent one.
+ * The message names the call and ZITADEL's message, never a token.
+ *
+ * @see https://zitadel.com/docs/apis/introduction
+ */
+export class ZitadelApiError extends ZitadelError {
+  readonly code = 'ZITADEL_API_ERROR' as const;
+  /** What went wrong, as a stable keyword derived from the gRPC code (or the status). */
+  readonly kind: ZitadelApiErrorKind;
+  /** The call, as `METHOD /path`. */
+  readonly endpoint: string;
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** gRPC status code from ZITADEL's body, when there was one. */
+  readonly grpcCode: number | undefined;
+  /** ZITADEL's error id (`details[0].id`), e.g. `COMMAND-2M0ds`. */
+  readonly errorId: string | undefined;
+  /** ZITADEL's own message: `details[0].message` (e.g. `Errors.User.NotFound`), else the body's `message`. */
+  readonly zitadelMessage: string | undefined;
+  /** The `details` array of the body. */
+  readonly details: readonly ZitadelErrorDetail[];
+
+  constructor(init: ZitadelApiErrorInit) {
+    const kind = apiErrorKind(init.grpcCode, init.status);
+    const first = init.details?.find((d) => typeof d.id === 'string' || typeof d.message === 'string');
+    const zitadelMessage = clip(typeof first?.message === 'string' ? first.message : init.grpcMessage);
+    const errorId = clip(typeof first?.id === 'string' && first.id !== '' ? first.id : undefined);
+    const said = zitadelMessage === undefined ? '' : `: ${zitadelMessage}${errorId === undefined ? '' : ` (${errorId})`}`;
+    super(`ZITADEL ${init.endpoint} failed with ${init.status} ${kind}${said}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.kind = kind;
+    this.endpoint = init.endpoint;
+    this.status = init.status;
+    this.grpcCode = init.grpcCode;
+    this.errorId = errorId;
+    this.zitadelMessage = zitadelMessage;
+    this.details = Object.freeze([...(init.details ?? [])]);
+  }
+}
+
+/** gRPC 5 (HTTP 404): the user, project, role, ... does not exist (or is not visible in the organisation). */
+export class ZitadelNotFoundError extends ZitadelApiError {
+  declare readonly kind: 'not-found';
+}
+
+/** gRPC 6 (HTTP 409): the object exists already (user name taken, member or role added twice, ...). */
+export class ZitadelAlreadyExistsError extends ZitadelApiError {
+  declare readonly kind: 'already-exists';
+}
+
+/** gRPC 7 (HTTP 403): the service user lacks the manager role (e.g. `ORG_OWNER`) the call needs in that organisation. */
+export class ZitadelPermissionDeniedError extends ZitadelApiError {
+  declare readonly kind: 'permission-denied';
+}
+
+/**
+ * gRPC 16 (HTTP 401): ZITADEL refused the access token (invalid, revoked, expired, or minted
+ * without the `urn:zitadel:iam:org:project:id:zitadel:aud` scope). Thrown after one retry with a
+ * freshly minted token.
+ */
+export class ZitadelUnauthenticatedError extends ZitadelApiError {
+  declare readonly kind: 'unauthenticated';
+}
+
+/** gRPC 3 (HTTP 400): the request is malformed or a field is invalid. */
+export class ZitadelInvalidArgumentError extends ZitadelApiError {
+  declare readonly kind: 'invalid-argument';
+}
+
+/** gRPC 9 (HTTP 400): the request is valid but the state does not allow it (e.g. adding a member that is no user). */
+export class ZitadelFailedPreconditionError extends ZitadelApiError {
+  declare readonly kind: 'failed-precondition';
+}
+
+/** gRPC 8 (HTTP 429): rate limit or quota reached; thrown once the retries (honouring `Retry-After`) are used up. */
+export class ZitadelResourceExhaustedError extends ZitadelApiError {
+  declare readonly kind: 'resource-exhausted';
+}
+
+/** gRPC 14 (HTTP 503): ZITADEL is unavailable; thrown once the retries are used up. */
+export class ZitadelApiUnavailableError extends ZitadelApiError {
+  declare readonly kind: 'unavailable';
+}
+
+type ApiErrorClass = new (init: ZitadelApiErrorInit) => ZitadelApiError;
+
+const CLASSES: Partial<Record<ZitadelApiErrorKind, ApiErrorClass>> = {
+  'not-found': ZitadelNotFoundError,
+  'already-exists': ZitadelAlreadyExistsError,
+  'permission-denied': ZitadelPermissionDeniedError,
+  unauthenticated: ZitadelUnauthenticatedError,
+  'invalid-argument': ZitadelInvalidArgumentError,
+  'failed-precondition': ZitadelFailedPreconditionError,
+  'resource-exhausted': ZitadelResourceExhaustedError,
+  unavailable: ZitadelApiUnavailableError,
+};
+
+/** The kind for a gRPC code, or failing that for an HTTP status. */
+export function apiErrorKind(grpcCode: number | undefined, status: number): ZitadelApiErrorKind {
+  const byCode = grpcCode === undefined ? undefined : KINDS[grpcCode];
+  if (byCode !== undefined) return byCode;
+  return KIND_BY_STATUS[status] ?? (status >= 500 ? 'unavailable' : 'unknown');
+}
+
+/** The most specific error class for what ZITADEL answered. */
+export function createZitadelApiError(init: ZitadelApiErrorInit): ZitadelApiError {
+  const Class = CLASSES[apiErrorKind(init.grpcCode, init.status)] ?? ZitadelApiError;
+  return new Class(init);
+}
+
+/** Remote text in messages stays short and on one line. */
+function clip(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const line = text.replace(/[\r\n\t]+/g, ' ').trim();
+  if (line === '') return undefined;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
