@@ -1,21 +1,55 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ZitadelModule } from 'nestjs-zitadel';
-import { HealthController } from './health.controller.js';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { ZitadelAuthGuard, ZitadelModule } from 'nestjs-zitadel';
+import { zitadelOptionsFromEnv } from './config/zitadel.config.js';
+import { HealthController } from './controllers/health.controller.js';
+import { MeController } from './controllers/me.controller.js';
+import { ReportsController } from './controllers/reports.controller.js';
+import { EMBEDDED_ZITADEL, EmbeddedZitadelModule } from './demo/embedded-zitadel.module.js';
+import type { EmbeddedZitadel } from './demo/embedded-zitadel.js';
 
-/** Where the sample app finds ZITADEL. */
-export interface SampleAppOptions {
-  /** The ZITADEL instance URL (or the embedded emulator's). */
-  issuer: string;
+/** How the sample app reads its configuration. */
+export interface SampleAppModuleOptions {
+  /**
+   * Variables that take precedence over `process.env` and the `.env` file (e.g. in tests). An
+   * empty string counts as unset: `{ ZITADEL_ISSUER: '' }` runs the embedded ZITADEL.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The `.env` file(s) to read. @default '.env' in the working directory */
+  readonly envFilePath?: string | string[];
 }
 
-/** The sample app: ZITADEL wired in, and a public health endpoint. */
+/**
+ * The sample app: configuration from the environment (`@nestjs/config`), ZITADEL through
+ * `ZitadelModule.forRootAsync`, `ZitadelAuthGuard` on every route, and the embedded ZITADEL when
+ * no `ZITADEL_ISSUER` is set.
+ */
 @Module({})
 export class AppModule {
-  static register(options: SampleAppOptions): DynamicModule {
+  static register(options: SampleAppModuleOptions = {}): DynamicModule {
+    const overrides = Object.fromEntries(Object.entries(options.env ?? {}).filter(([, value]) => value !== undefined));
     return {
       module: AppModule,
-      imports: [ZitadelModule.forRoot({ isGlobal: true, issuer: options.issuer })],
-      controllers: [HealthController],
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          ...(options.envFilePath === undefined ? {} : { envFilePath: options.envFilePath }),
+          load: [() => overrides],
+        }),
+        EmbeddedZitadelModule,
+        ZitadelModule.forRootAsync({
+          isGlobal: true,
+          imports: [EmbeddedZitadelModule],
+          inject: [ConfigService, EMBEDDED_ZITADEL],
+          // The embedded ZITADEL hands over the same ZITADEL_* variables a deployment sets.
+          useFactory: (config: ConfigService, embedded: EmbeddedZitadel | null) =>
+            zitadelOptionsFromEnv((name) => (embedded === null ? config.get<string>(name) : embedded.env[name])),
+        }),
+      ],
+      controllers: [HealthController, MeController, ReportsController],
+      providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
     };
   }
 }

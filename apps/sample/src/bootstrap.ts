@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { AppModule, type SampleAppModuleOptions } from './app.module.js';
+import { demoBanner } from './demo/demo-banner.js';
+import { EMBEDDED_ZITADEL } from './demo/embedded-zitadel.module.js';
+import type { EmbeddedZitadel } from './demo/embedded-zitadel.js';
+import { setupOpenApi } from './docs/openapi.js';
+
+/** Options of {@link bootstrap}; everything else comes from the environment (`.env.example`). */
+export interface SampleOptions extends SampleAppModuleOptions {
+  /** Port to listen on; `0` for any free port. @default PORT, else 3000 */
+  readonly port?: number;
+  /** Address to listen on. @default HOST, else 127.0.0.1 */
+  readonly host?: string;
+  /** Nest's logger. @default Nest's console logger */
+  readonly logger?: LoggerService | LogLevel[] | false;
+  /** Close the app (and the embedded ZITADEL) on SIGINT / SIGTERM. @default false */
+  readonly shutdownHooks?: boolean;
+}
+
+/** The running sample app. */
+export interface SampleApp {
+  readonly app: INestApplication;
+  /** Where it listens, e.g. `http://127.0.0.1:3000`. */
+  readonly url: string;
+  /** The ZITADEL it talks to. */
+  readonly issuer: string;
+  /** The embedded ZITADEL and its demo users, when no `ZITADEL_ISSUER` was configured. */
+  readonly embedded: EmbeddedZitadel | undefined;
+  /** What to show a person who just started it: where it runs and, with the embedded ZITADEL, `curl` commands with demo tokens. */
+  readonly banner: readonly string[];
+  /** Closes the app and the embedded ZITADEL. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates, configures and starts the sample app: ZITADEL from the environment (or the embedded
+ * emulator), the guard on every route, OpenAPI docs at `/docs`.
+ *
+ * @throws {SampleConfigurationError} missing or conflicting `ZITADEL_*` variables.
+ * @throws {ZitadelConfigurationError} options the library refuses (e.g. an unreadable key file).
+ */
+export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp> {
+  const app = await NestFactory.create(AppModule.register(options), options.logger === undefined ? {} : { logger: options.logger });
+  try {
+    if (options.shutdownHooks === true) app.enableShutdownHooks();
+    setupOpenApi(app);
+    const config = app.get(ConfigService);
+    const host = options.host ?? config.get<string>('HOST') ?? '127.0.0.1';
+    const port = options.port ?? Number(config.get<string>('PORT') ?? 3000);
+    await app.listen(port, host);
+    const address = app.getHttpServer().address() as AddressInfo;
+    const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+    const embedded = app.get<EmbeddedZitadel | null>(EMBEDDED_ZITADEL) ?? undefined;
+    const issuer = embedded?.issuer ?? config.getOrThrow<string>('ZITADEL_ISSUER');
+    const banner = embedded === undefined ? [`ZITADEL: ${issuer}`, `OpenAPI docs: ${url}/docs`] : demoBanner(url, issuer, embedded.seed);
+    new Logger('Sample').log(`Listening on ${url}`);
+    return { app, url, issuer, embedded, banner, close: () => app.close() };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import type { DemoSeed, DemoUser } from './embedded-zitadel.js';
+
+/** A body for the `POST /users` example. */
+const NEW_USER = { userName: 'carol', email: 'carol@acme.localhost', firstName: 'Carol', lastName: 'Clerk' };
+
+/**
+ * Ready-to-run `curl` commands against the app at `url`, with the demo users' fresh tokens:
+ * one block per user, each line ending with the status it answers. Printed to the terminal only
+ * (never logged): the tokens are the embedded emulator's.
+ */
+export function demoBanner(url: string, issuer: string, seed: DemoSeed): string[] {
+  const call = (user: DemoUser, path: string, expected: number, body?: object): string => {
+    const auth = `-H 'Authorization: Bearer ${user.token}'`;
+    const post = body === undefined ? '' : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
+    return `curl -i ${auth}${post} ${url}${path}   # ${expected}`;
+  };
+  const roles = (user: DemoUser): string =>
+    Object.entries(user.roles)
+      .map(([role, orgs]) => `${role} (${orgs.join(', ')})`)
+      .join(', ');
+  const { admin, user, org, otherOrg } = seed;
+  return [
+    `Embedded ZITADEL emulator at ${issuer} (set ZITADEL_ISSUER and the other variables of .env.example to use a real instance).`,
+    `Seeded: organisations ${org.name} (${org.id}) and ${otherOrg.name} (${otherOrg.id}), project ${seed.projectId} with roles admin and reader,`,
+    `a service user that is ORG_OWNER of ${org.name}, an API application, and two users. Tokens are valid for 12 hours.`,
+    `OpenAPI docs: ${url}/docs`,
+    '',
+    `curl -i ${url}/health   # 200`,
+    `curl -i ${url}/me   # 401`,
+    '',
+    `# ${admin.userName}: ${roles(admin)}`,
+    call(admin, '/me', 200),
+    call(admin, '/reports', 200),
+    call(admin, `/orgs/${otherOrg.id}/reports`, 200),
+    call(admin, '/users', 201, NEW_USER),
+    '',
+    `# ${user.userName}: ${roles(user)}`,
+    call(user, '/me', 200),
+    call(user, '/reports', 200),
+    call(user, `/orgs/${org.id}/reports`, 200),
+    call(user, `/orgs/${otherOrg.id}/reports`, 403),
+    call(user, '/users', 403, { ...NEW_USER, userName: 'dave', email: 'dave@acme.localhost' }),
+  ];
+}

@@ -1,0 +1,100 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { ZitadelScopes } from 'nestjs-zitadel';
+import type { EmulatorOrg, ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { SampleRoles } from '../roles.js';
+
+/** A seeded demo user and a fresh access token for it. */
+export interface DemoUser {
+  readonly userId: string;
+  readonly userName: string;
+  /** Role key → names of the organisations that granted it. */
+  readonly roles: Readonly<Record<string, readonly string[]>>;
+  /** An opaque access token (12 h), as if the user had logged in to the sample's web app. */
+  readonly token: string;
+}
+
+/** What the embedded ZITADEL was seeded with. */
+export interface DemoSeed {
+  /** The organisation owning the project, the service user and both demo users. */
+  readonly org: EmulatorOrg;
+  /** A second organisation, which granted `reader` to `alice` only. */
+  readonly otherOrg: EmulatorOrg;
+  readonly projectId: string;
+  readonly serviceUserId: string;
+  /** `alice`: admin and reader. */
+  readonly admin: DemoUser;
+  /** `bob`: reader only, in the first organisation. */
+  readonly user: DemoUser;
+}
+
+/**
+ * The ZITADEL emulator (`nestjs-zitadel/testing`) run in-process when no `ZITADEL_ISSUER` is
+ * configured, seeded like a real instance a team would set up for this app: an organisation with
+ * a project and its roles, a service user that manages the organisation (`ORG_OWNER`, so it may
+ * create users) with a key file, an API application with a key file, a web application, and two
+ * demo users. It hands the app the same `ZITADEL_*` variables a real deployment would set.
+ * Closed with the app.
+ */
+export class EmbeddedZitadel implements OnApplicationShutdown {
+  private constructor(
+    readonly emulator: ZitadelEmulator,
+    /** The `ZITADEL_*` variables that point the app at it. */
+    readonly env: Readonly<Record<string, string>>,
+    readonly seed: DemoSeed,
+  ) {}
+
+  /** Starts the emulator on loopback (a free port) and seeds it. */
+  static async start(): Promise<EmbeddedZitadel> {
+    // Loaded only here: a deployment with a real ZITADEL never loads the testing entry point.
+    const { ZitadelEmulator } = await import('nestjs-zitadel/testing');
+    const zitadel = await ZitadelEmulator.start();
+    try {
+      const org = zitadel.createOrg({ name: 'Acme' });
+      const otherOrg = zitadel.createOrg({ name: 'Globex' });
+      const projectId = zitadel.createProject({ name: 'sample', orgId: org.id }).id;
+      for (const key of Object.values(SampleRoles)) zitadel.addProjectRole(projectId, { key });
+
+      const service = zitadel.createServiceUser({ userName: 'sample-service', name: 'Sample app', orgId: org.id });
+      zitadel.addOrgMember(org.id, service.userId, ['ORG_OWNER']);
+      const serviceKey = await zitadel.addServiceUserKey(service.userId);
+      const api = await zitadel.createApiApplication({ projectId, name: 'sample-api', authMethod: 'private_key_jwt' });
+      const web = await zitadel.createOidcApplication({ projectId, name: 'sample-web', authMethod: 'none' });
+
+      const alice = zitadel.createHumanUser({ userName: 'alice', email: 'alice@acme.localhost', firstName: 'Alice', lastName: 'Admin', orgId: org.id });
+      const bob = zitadel.createHumanUser({ userName: 'bob', email: 'bob@acme.localhost', firstName: 'Bob', lastName: 'Reader', orgId: org.id });
+      zitadel.grantRoles({ userId: alice.userId, projectId, roleKeys: [SampleRoles.admin, SampleRoles.reader], orgId: org.id });
+      zitadel.grantRoles({ userId: alice.userId, projectId, roleKeys: [SampleRoles.reader], orgId: otherOrg.id });
+      zitadel.grantRoles({ userId: bob.userId, projectId, roleKeys: [SampleRoles.reader], orgId: org.id });
+
+      // What a login through the web app would ask for: profile, email and the project's roles.
+      const scopes = ['openid', 'profile', 'email', ZitadelScopes.allProjectRoles(), ZitadelScopes.resourceOwner()];
+      const login = (userId: string): Promise<string> => zitadel.issueToken({ userId, clientId: web.clientId, scopes, type: 'opaque' });
+      const seed: DemoSeed = {
+        org,
+        otherOrg,
+        projectId,
+        serviceUserId: service.userId,
+        admin: { ...alice, roles: { [SampleRoles.admin]: [org.name], [SampleRoles.reader]: [org.name, otherOrg.name] }, token: await login(alice.userId) },
+        user: { ...bob, roles: { [SampleRoles.reader]: [org.name] }, token: await login(bob.userId) },
+      };
+      const env = {
+        ZITADEL_ISSUER: zitadel.issuer,
+        ZITADEL_PROJECT_ID: projectId,
+        ZITADEL_SERVICE_USER_KEY_JSON: JSON.stringify(serviceKey),
+        ZITADEL_API_KEY_JSON: JSON.stringify(api.keyFile),
+      };
+      return new EmbeddedZitadel(zitadel, env, seed);
+    } catch (error) {
+      await zitadel.close();
+      throw error;
+    }
+  }
+
+  get issuer(): string {
+    return this.emulator.issuer;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.emulator.close();
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The project roles the sample app checks. Create them in your ZITADEL project (Projects → your
+ * project → Roles) and grant them to users (Authorizations); the embedded emulator seeds them.
+ */
+export const SampleRoles = {
+  /** May create users (`POST /users`) and read every report. */
+  admin: 'admin',
+  /** May read reports (`GET /reports`, and `GET /orgs/:orgId/reports` when granted by that organisation). */
+  reader: 'reader',
+} as const;
