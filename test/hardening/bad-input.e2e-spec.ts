@@ -8,6 +8,7 @@ import { PLATFORMS } from '../support/nest-app.js';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp, type Route } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
+import { secretsIn } from './support/leaks.js';
 import { LoadClient, Tally, type Shot } from './support/load.js';
 
 const RUNS = 400;
@@ -141,7 +142,8 @@ describe.each(PLATFORMS)('arbitrary Authorization headers over %s', (platform) =
     expect([200, 401, 403].map((status) => tally.count(status) > 0)).toEqual([true, true, true]);
   });
 
-  it('logs no 5xx handling: nothing was answered as an unexpected error', () => {
+  it('logged no unexpected error, and no token, key or secret', () => {
     expect(app.logs.lines.filter((line) => /ExceptionsHandler|Access tokens? not checked/i.test(line))).toEqual([]);
+    expect(secretsIn(app.logs.lines.join('\n'), fixture)).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import type { EmulatorFault } from 'nestjs-zitadel/testing';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
+import { secretsIn } from './support/leaks.js';
 import { LoadClient, Tally, type Shot } from './support/load.js';
 
 const HTTP = { timeoutMs: 250, retries: 1, backoffBaseMs: 1, backoffMaxMs: 100 };
@@ -30,7 +31,14 @@ let client: LoadClient | undefined;
 beforeEach(async () => {
   fixture = await startZitadel();
 });
+/** What each test's app logged and the secrets found in it, for the final check. */
+const leaked: string[] = [];
+let lines = 0;
 afterEach(async () => {
+  if (app !== undefined) {
+    lines += app.logs.lines.length;
+    leaked.push(...secretsIn(app.logs.lines.join('\n'), fixture));
+  }
   client?.close();
   await app?.close();
   app = undefined;
@@ -200,5 +208,12 @@ describe('signing keys rotated under load', () => {
       ...Array.from({ length: 20 }, (): Shot => ({ path: '/admin', authorization: bearer(old), expect: 401, label: 'old key, after' })),
       ...Array.from({ length: 20 }, (): Shot => ({ path: '/admin', authorization: bearer(fresh), expect: 200, label: 'new key, after' })),
     ]);
+  });
+});
+
+describe('what the apps logged through all of the above', () => {
+  it('holds no token, assertion, key or secret', () => {
+    expect(lines).toBeGreaterThan(0);
+    expect(leaked).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import type { EmulatorFault } from 'nestjs-zitadel/testing';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
+import { secretsIn } from './support/leaks.js';
 import { LoadClient, repeat, type Shot } from './support/load.js';
 
 const RETRIES = 1;
@@ -26,8 +27,11 @@ beforeEach(async () => {
   app = await startGuardedApp('express', { issuer: fixture.zitadel.issuer, apiApplication: { key: fixture.apiKey }, projectId: fixture.projectId, http: HTTP });
   client = new LoadClient(app.url, { maxSockets: 8 });
 });
+/** Every line the apps logged, for the final check that none holds a secret. */
+const logged: string[] = [];
 afterEach(async () => {
   fixture.zitadel.clearFaults();
+  logged.push(...app.logs.lines);
   client.close();
   await app.close();
 });
@@ -158,5 +162,12 @@ describe('introspection under concurrency while down', () => {
     const calls = zitadel.requestCount('introspect') - before;
     expect(calls).toBeGreaterThanOrEqual(RETRIES + 1);
     expect(calls).toBeLessThanOrEqual((20 * (RETRIES + 1)) / 2);
+  });
+});
+
+describe('what the apps logged through all of the above', () => {
+  it('holds no token, assertion, key or secret', () => {
+    expect(logged.length).toBeGreaterThan(0);
+    expect(secretsIn(logged.join('\n'), fixture)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
+import { secretsIn } from './support/leaks.js';
 import { LoadClient, Tally, type Shot } from './support/load.js';
 import { RedisProcess } from './support/redis-process.js';
 
@@ -132,6 +133,7 @@ describe('Redis killed under load', () => {
       if (!shared) await sleep(250);
     }
     expect(shared).toBe(true);
+    expect(secretsIn(apps.flatMap((app) => app.logs.lines).join('\n'), fixture)).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import { runInNewContext } from 'node:vm';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp, type Route } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
+import { secretsIn } from './support/leaks.js';
 import { LoadClient, Tally, type Answer, type Shot } from './support/load.js';
 
 const SOAK_SECONDS = Number(process.env['SOAK_SECONDS'] ?? 60);
@@ -175,6 +176,7 @@ describe('soak', () => {
       const started = Date.now();
       stopAt = started + SOAK_SECONDS * 1_000;
       const load = client.run(next, CONCURRENCY, tally, onAnswer);
+      /** Unexpected-error log lines and secrets found in the log, checked at each outage and at the end. */
       const harnessLines: string[] = [];
       const schedule = (async () => {
         for (let at = started + OUTAGE_EVERY_MS / 2; at + OUTAGE_MS < stopAt; at += OUTAGE_EVERY_MS) {
@@ -188,12 +190,12 @@ describe('soak', () => {
           outage.to = Date.now();
           // The harness keeps its own records bounded: the emulator's request log and the app's captured log lines.
           zitadel.clearRequestLog();
-          harnessLines.push(...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')));
+          harnessLines.push(...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')), ...secretsIn(app.logs.lines.join('\n'), fixture));
           app.logs.lines.length = 0;
         }
       })();
       await Promise.all([load, schedule]);
-      harnessLines.push(...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')));
+      harnessLines.push(...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')), ...secretsIn(app.logs.lines.join('\n'), fixture));
       app.logs.lines.length = 0;
       zitadel.clearRequestLog();
       const after = await settledMemory();

@@ -18,6 +18,8 @@ export interface ZitadelFixture {
   readonly alice: string;
   /** Holds no role. */
   readonly bob: string;
+  /** Every token issued through {@link token}: none may ever appear in a log line or an answer. */
+  readonly issued: Set<string>;
   /** An access token for a user, meant for the project (its audience), with the project's roles asserted. */
   token(userId: string, format: 'opaque' | 'jwt', options?: Partial<IssueTokenOptions>): Promise<string>;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startZitadel(): Promise<ZitadelFixture> {
   const alice = zitadel.createHumanUser({ userName: 'alice', email: 'alice@hardening.test' }).userId;
   const bob = zitadel.createHumanUser({ userName: 'bob' }).userId;
   zitadel.grantRoles({ userId: alice, projectId: project.id, roleKeys: ['admin'] });
+  const issued = new Set<string>();
   const scopes = ['openid', 'profile', `urn:zitadel:iam:org:project:id:${project.id}:aud`, 'urn:zitadel:iam:org:projects:roles'];
   return {
     zitadel,
@@ -48,7 +51,12 @@ export async function startZitadel(): Promise<ZitadelFixture> {
     secretServiceUser: { clientId: batch.clientId, clientSecret: batch.clientSecret },
     alice,
     bob,
-    token: (userId, format, options = {}) => zitadel.issueToken({ userId, scopes, type: format, ...options }),
+    issued,
+    token: async (userId, format, options = {}) => {
+      const token = await zitadel.issueToken({ userId, scopes, type: format, ...options });
+      issued.add(token);
+      return token;
+    },
     close: () => zitadel.close(),
   };
 }
