@@ -43,7 +43,8 @@ export interface SampleApp {
  * @throws {ZitadelConfigurationError} options the library refuses (e.g. an unreadable key file).
  */
 export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp> {
-  const app = await NestFactory.create(AppModule.register(options), options.logger === undefined ? {} : { logger: options.logger });
+  // abortOnError: false, so a configuration error rejects (and is printed) instead of aborting the process.
+  const app = await NestFactory.create(AppModule.register(options), { abortOnError: false, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   try {
     if (options.shutdownHooks === true) app.enableShutdownHooks();
     setupOpenApi(app);

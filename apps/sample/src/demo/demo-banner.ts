@@ -3,6 +3,13 @@ import type { DemoSeed, DemoUser } from './embedded-zitadel.js';
 /** A body for the `POST /users` example. */
 const NEW_USER = { userName: 'carol', email: 'carol@acme.localhost', firstName: 'Carol', lastName: 'Clerk' };
 
+/** `admin (Acme), reader (Acme, Globex)`. */
+function rolesOf(user: DemoUser): string {
+  return Object.entries(user.roles)
+    .map(([role, orgs]) => `${role} (${orgs.join(', ')})`)
+    .join(', ');
+}
+
 /**
  * Ready-to-run `curl` commands against the app at `url`, with the demo users' fresh tokens:
  * one block per user, each line ending with the status it answers. Printed to the terminal only
@@ -14,10 +21,6 @@ export function demoBanner(url: string, issuer: string, seed: DemoSeed): string[
     const post = body === undefined ? '' : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
     return `curl -i ${auth}${post} ${url}${path}   # ${expected}`;
   };
-  const roles = (user: DemoUser): string =>
-    Object.entries(user.roles)
-      .map(([role, orgs]) => `${role} (${orgs.join(', ')})`)
-      .join(', ');
   const { admin, user, org, otherOrg } = seed;
   return [
     `Embedded ZITADEL emulator at ${issuer} (set ZITADEL_ISSUER and the other variables of .env.example to use a real instance).`,
@@ -28,13 +31,13 @@ export function demoBanner(url: string, issuer: string, seed: DemoSeed): string[
     `curl -i ${url}/health   # 200`,
     `curl -i ${url}/me   # 401`,
     '',
-    `# ${admin.userName}: ${roles(admin)}`,
+    `# ${admin.userName}: ${rolesOf(admin)}`,
     call(admin, '/me', 200),
     call(admin, '/reports', 200),
     call(admin, `/orgs/${otherOrg.id}/reports`, 200),
     call(admin, '/users', 201, NEW_USER),
     '',
-    `# ${user.userName}: ${roles(user)}`,
+    `# ${user.userName}: ${rolesOf(user)}`,
     call(user, '/me', 200),
     call(user, '/reports', 200),
     call(user, `/orgs/${org.id}/reports`, 200),

@@ -1,4 +1,7 @@
+import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** The body of `POST /users`: a human user to create in ZITADEL. */
 export class CreateUserDto {
@@ -13,6 +16,29 @@ export class CreateUserDto {
 
   @ApiProperty({ example: 'Clerk' })
   readonly lastName!: string;
+
+  /**
+   * Checks a request body (every field a non-empty string, at most 200 characters; `email` an
+   * address) and keeps only the known fields.
+   *
+   * @throws {BadRequestException} listing every problem.
+   */
+  static parse(body: unknown): CreateUserDto {
+    const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const problems: string[] = [];
+    const field = (name: keyof CreateUserDto): string => {
+      const value = input[name];
+      if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
+        problems.push(`${name} must be a non-empty string of at most 200 characters`);
+        return '';
+      }
+      return value.trim();
+    };
+    const dto = { userName: field('userName'), email: field('email'), firstName: field('firstName'), lastName: field('lastName') };
+    if (dto.email !== '' && !EMAIL.test(dto.email)) problems.push('email must be an email address');
+    if (problems.length > 0) throw new BadRequestException(problems);
+    return dto;
+  }
 }
 
 /** What `POST /users` answers. */

@@ -1,0 +1,285 @@
+// The sample app (apps/sample) run as a user runs it: with the embedded ZITADEL (in-process through
+// its bootstrap function, and as `node dist/apps/sample/main.js` following the curl commands it
+// prints), and pointed at a separate ZITADEL through environment variables only.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ZitadelManagementClient, ZitadelScopes } from 'nestjs-zitadel';
+import { ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { bootstrap, type SampleApp } from '../apps/sample/src/bootstrap.js';
+import { SampleConfigurationError } from '../apps/sample/src/config/zitadel.config.js';
+import { RecordingLogger } from './support/nest-app.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const INVALID_TOKEN = /^Bearer realm="api", error="invalid_token"/;
+const INSUFFICIENT_SCOPE = 'Bearer realm="api", error="insufficient_scope"';
+
+interface Answer {
+  status: number;
+  body: unknown;
+  text: string;
+  challenge: string | null;
+}
+
+async function call(url: string, token?: string, init: { method?: string; body?: unknown } = {}): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, text, challenge: response.headers.get('www-authenticate') };
+}
+
+const newUser = (userName: string) => ({ userName, email: `${userName}@acme.localhost`, firstName: 'New', lastName: 'User' });
+
+describe('sample app with the embedded ZITADEL (bootstrap)', () => {
+  let sample: SampleApp;
+  const logs = new RecordingLogger();
+  let alice: string;
+  let bob: string;
+  let acme: string;
+  let globex: string;
+  const get = (path: string, token?: string) => call(`${sample.url}${path}`, token);
+  const post = (path: string, token: string | undefined, body: unknown) => call(`${sample.url}${path}`, token, { method: 'POST', body });
+
+  beforeAll(async () => {
+    sample = await bootstrap({ port: 0, env: { ZITADEL_ISSUER: '', ZITADEL_USERS_ORG_ID: '' }, logger: logs });
+    const seed = sample.embedded?.seed;
+    if (seed === undefined) throw new Error('the embedded ZITADEL did not start');
+    alice = seed.admin.token;
+    bob = seed.user.token;
+    acme = seed.org.id;
+    globex = seed.otherOrg.id;
+  });
+  afterAll(() => sample?.close());
+
+  it('serves GET /health without a token', async () => {
+    expect(await get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('answers GET /me with the caller, and 401 without a valid token', async () => {
+    const me = await get('/me', alice);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      sub: sample.embedded?.seed.admin.userId,
+      userName: 'alice',
+      email: 'alice@acme.localhost',
+      organisation: { id: acme, name: 'Acme' },
+      roles: { admin: { [acme]: 'acme.localhost' }, reader: { [acme]: 'acme.localhost', [globex]: 'globex.localhost' } },
+    });
+    expect((await get('/me', bob)).body).toMatchObject({ userName: 'bob', roles: { reader: { [acme]: 'acme.localhost' } } });
+    expect(await get('/me')).toMatchObject({ status: 401, challenge: 'Bearer realm="api"' });
+    expect(await get('/me', 'not-a-valid-token')).toMatchObject({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN) });
+  });
+
+  it('answers GET /reports for a reader or admin of any organisation, 403 for a user without either', async () => {
+    const all = await get('/reports', alice);
+    expect(all.status).toBe(200);
+    expect(new Set((all.body as { orgId: string }[]).map((report) => report.orgId))).toEqual(new Set([acme, globex]));
+    const mine = await get('/reports', bob);
+    expect(mine.status).toBe(200);
+    expect(new Set((mine.body as { orgId: string }[]).map((report) => report.orgId))).toEqual(new Set([acme]));
+
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const nobody = zitadel.createHumanUser({ userName: 'nobody', orgId: acme });
+    const token = await zitadel.issueToken({ userId: nobody.userId, scopes: ['openid', ZitadelScopes.projectAudience(sample.embedded?.seed.projectId ?? '')] });
+    expect(await get('/me', token)).toMatchObject({ status: 200, body: { sub: nobody.userId, roles: {} } });
+    expect(await get('/reports', token)).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
+    expect(await get('/reports')).toMatchObject({ status: 401 });
+  });
+
+  it('answers GET /orgs/:orgId/reports only when that organisation granted the role', async () => {
+    expect(await get(`/orgs/${globex}/reports`, alice)).toMatchObject({ status: 200, body: [{ orgId: globex }, { orgId: globex }] });
+    expect(await get(`/orgs/${acme}/reports`, bob)).toMatchObject({ status: 200 });
+    expect(await get(`/orgs/${globex}/reports`, bob)).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
+    expect(await get('/orgs/123/reports', alice)).toMatchObject({ status: 403 });
+    expect(await get(`/orgs/${acme}/reports`, 'garbage')).toMatchObject({ status: 401 });
+  });
+
+  it('creates a user in ZITADEL on POST /users for an admin, through the management API', async () => {
+    const created = await post('/users', alice, newUser('carol'));
+    expect(created).toMatchObject({ status: 201, body: { userName: 'carol', userId: expect.any(String) } });
+    const { userId } = created.body as { userId: string };
+    const management = sample.app.get(ZitadelManagementClient);
+    const { user } = await management.getUserById(userId);
+    expect(user).toMatchObject({ id: userId, userName: 'carol', human: { profile: { firstName: 'New', lastName: 'User' }, email: { email: 'carol@acme.localhost' } } });
+    expect(sample.embedded?.emulator.requests.some((entry) => entry.endpoint === 'management' && entry.method === 'POST' && entry.status === 200)).toBe(true);
+
+    expect(await post('/users', alice, newUser('carol'))).toMatchObject({ status: 409 });
+  });
+
+  it('refuses POST /users to non-admins (403), without a token (401) and with a bad body (400)', async () => {
+    expect(await post('/users', bob, newUser('dave'))).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
+    expect(await post('/users', undefined, newUser('dave'))).toMatchObject({ status: 401 });
+    expect(await post('/users', 'garbage', newUser('dave'))).toMatchObject({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN) });
+    const bad = await post('/users', alice, { userName: '', email: 'nope', lastName: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('userName');
+    expect(bad.text).toContain('firstName');
+    expect(bad.text).toContain('email must be an email address');
+  });
+
+  it('serves OpenAPI docs with bearer auth at /docs', async () => {
+    const ui = await get('/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui');
+    const document = (await get('/docs-json')).body as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/me', '/reports', '/orgs/{orgId}/reports', '/users']));
+    expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
+    expect(document.paths['/users']).toMatchObject({ post: { security: [{ bearer: [] }] } });
+  });
+
+  it('prints curl commands with the demo tokens, and logs no token', () => {
+    const curls = sample.banner.filter((line) => line.startsWith('curl '));
+    expect(curls.filter((line) => line.includes(alice)).length).toBeGreaterThan(0);
+    expect(curls.filter((line) => line.includes(bob)).length).toBeGreaterThan(0);
+    for (const line of logs.lines) {
+      expect(line).not.toContain(alice);
+      expect(line).not.toContain(bob);
+    }
+  });
+});
+
+describe('sample app pointed at a ZITADEL through environment variables', () => {
+  let zitadel: ZitadelEmulator;
+  let dir: string;
+  let env: Record<string, string>;
+  let projectId: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    zitadel = await ZitadelEmulator.start();
+    const org = zitadel.createOrg({ name: 'Initech' });
+    projectId = zitadel.createProject({ name: 'api', orgId: org.id }).id;
+    for (const key of ['admin', 'reader']) zitadel.addProjectRole(projectId, { key });
+    const service = zitadel.createServiceUser({ userName: 'api-service', orgId: org.id });
+    zitadel.addOrgMember(org.id, service.userId, ['ORG_USER_MANAGER']);
+    const api = await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' });
+    const admin = zitadel.createHumanUser({ userName: 'peter', orgId: org.id });
+    zitadel.grantRoles({ userId: admin.userId, projectId, roleKeys: ['admin'] });
+    adminToken = await zitadel.issueToken({ userId: admin.userId, scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()] });
+    dir = await mkdtemp(join(tmpdir(), 'sample-env-'));
+    await writeFile(join(dir, 'service-user.json'), JSON.stringify(await zitadel.addServiceUserKey(service.userId)));
+    await writeFile(join(dir, 'api.json'), JSON.stringify(api.keyFile));
+    env = {
+      ZITADEL_ISSUER: zitadel.issuer,
+      ZITADEL_PROJECT_ID: projectId,
+      ZITADEL_SERVICE_USER_KEY_FILE: join(dir, 'service-user.json'),
+      ZITADEL_API_KEY_FILE: join(dir, 'api.json'),
+    };
+  });
+  afterAll(async () => {
+    await zitadel?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs unchanged: no embedded ZITADEL, tokens of that instance accepted, users created there', async () => {
+    const sample = await bootstrap({ port: 0, env, logger: false });
+    try {
+      expect(sample.embedded).toBeUndefined();
+      expect(sample.issuer).toBe(zitadel.issuer);
+      expect(sample.banner.join('\n')).not.toContain('curl');
+      expect((await call(`${sample.url}/me`, adminToken)).status).toBe(200);
+      expect((await call(`${sample.url}/reports`, adminToken)).status).toBe(200);
+      const created = await call(`${sample.url}/users`, adminToken, { method: 'POST', body: newUser('michael') });
+      expect(created.status).toBe(201);
+      const { userId } = created.body as { userId: string };
+      expect((await sample.app.get(ZitadelManagementClient).getUserById(userId)).user).toMatchObject({ userName: 'michael' });
+    } finally {
+      await sample.close();
+    }
+  });
+
+  it('takes client id and secret for introspection instead of a key file', async () => {
+    const api = await zitadel.createApiApplication({ projectId, name: 'basic', authMethod: 'client_secret_basic' });
+    const sample = await bootstrap({ port: 0, env: { ...env, ZITADEL_API_KEY_FILE: '', ZITADEL_API_CLIENT_ID: api.clientId, ZITADEL_API_CLIENT_SECRET: api.clientSecret }, logger: false });
+    try {
+      expect((await call(`${sample.url}/me`, adminToken)).status).toBe(200);
+    } finally {
+      await sample.close();
+    }
+  });
+
+  it('refuses to start with missing or conflicting variables, naming each and no value', async () => {
+    const secret = 'very-secret-value';
+    const attempt = bootstrap({
+      port: 0,
+      logger: false,
+      env: { ZITADEL_ISSUER: zitadel.issuer, ZITADEL_PROJECT_ID: '', ZITADEL_API_KEY_FILE: env['ZITADEL_API_KEY_FILE'], ZITADEL_API_CLIENT_ID: 'x', ZITADEL_API_CLIENT_SECRET: secret, ZITADEL_TOKEN_VALIDATION: 'maybe' },
+    });
+    const error = await attempt.then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SampleConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toContain('ZITADEL_PROJECT_ID: required');
+    expect(message).toContain('ZITADEL_TOKEN_VALIDATION: must be one of auto, introspection, jwt');
+    expect(message).toContain('ZITADEL_API_KEY_FILE, ZITADEL_API_CLIENT_ID: set only one');
+    expect(message).not.toContain(secret);
+  });
+});
+
+describe('npm start (node dist/apps/sample/main.js)', () => {
+  let child: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    // The library is built by the global setup; the sample is built here, as `npm start` does.
+    await promisify(execFile)('npm', ['run', '--silent', 'build:sample'], { cwd: ROOT });
+    const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: '0', NO_COLOR: '1' };
+    child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        if (/^curl .*\/users +# 403$/m.test(output)) resolve();
+      };
+      child.stdout?.on('data', done);
+      child.once('exit', (code) => reject(new Error(`the sample exited (${code}) before printing its curl commands:\n${output}`)));
+    });
+  }, 60_000);
+  afterAll(async () => {
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  });
+
+  it('prints curl commands that answer what they say', async () => {
+    const curls = output.split('\n').filter((line) => line.startsWith('curl '));
+    expect(curls.length).toBeGreaterThanOrEqual(10);
+    for (const line of curls) {
+      const parsed = parseCurl(line);
+      const answer = await call(parsed.url, parsed.token, parsed.body === undefined ? {} : { method: 'POST', body: parsed.body });
+      expect({ line, status: answer.status }).toEqual({ line, status: parsed.expected });
+    }
+  });
+
+  it('stops on SIGTERM, closing the embedded ZITADEL', async () => {
+    const issuer = /emulator at (http:\/\/\S+)/.exec(output)?.[1];
+    expect(issuer).toBeDefined();
+    expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGTERM' ? 0 : -1))));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(`${issuer}/.well-known/openid-configuration`)).rejects.toThrow();
+  });
+});
+
+/** `curl -i [-H 'Authorization: Bearer T'] [-H '...' -d 'JSON'] URL   # STATUS`, as the sample prints them. */
+function parseCurl(line: string): { url: string; token: string | undefined; body: unknown; expected: number } {
+  const match = /^curl -i (.*?)(http:\/\/\S+) +# (\d{3})$/.exec(line);
+  if (match === null) throw new Error(`not a curl line: ${line}`);
+  const [, options = '', url = '', expected = ''] = match;
+  const token = /-H 'Authorization: Bearer ([^']+)'/.exec(options)?.[1];
+  const data = /-d '([^']*)'/.exec(options)?.[1];
+  return { url, token, body: data === undefined ? undefined : JSON.parse(data), expected: Number(expected) };
+}
