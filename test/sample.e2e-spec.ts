@@ -224,6 +224,7 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     expect(message).toContain('ZITADEL_TOKEN_VALIDATION: must be one of auto, introspection, jwt');
     expect(message).toContain('ZITADEL_API_KEY_FILE, ZITADEL_API_CLIENT_ID: set only one');
     expect(message).not.toContain(secret);
+    await expect(bootstrap({ port: undefined, logger: false, env: { ...env, PORT: 'abc' } })).rejects.toThrow('PORT: must be a port number');
   });
 });
 

@@ -3,6 +3,7 @@ import { Logger, type INestApplication, type LoggerService, type LogLevel } from
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule, type SampleAppModuleOptions } from './app.module.js';
+import { SampleConfigurationError } from './config/zitadel.config.js';
 import { demoBanner } from './demo/demo-banner.js';
 import { EMBEDDED_ZITADEL } from './demo/embedded-zitadel.module.js';
 import type { EmbeddedZitadel } from './demo/embedded-zitadel.js';
@@ -37,9 +38,10 @@ export interface SampleApp {
 
 /**
  * Creates, configures and starts the sample app: ZITADEL from the environment (or the embedded
- * emulator), the guard on every route, OpenAPI docs at `/docs`.
+ * emulator), the guard on every route, OpenAPI docs at `/docs`. A failure is logged (by Nest or
+ * here) before the returned promise rejects.
  *
- * @throws {SampleConfigurationError} missing or conflicting `ZITADEL_*` variables.
+ * @throws {SampleConfigurationError} missing or conflicting `ZITADEL_*` variables, a bad `PORT`.
  * @throws {ZitadelConfigurationError} options the library refuses (e.g. an unreadable key file).
  */
 export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp> {
@@ -50,7 +52,8 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
     setupOpenApi(app);
     const config = app.get(ConfigService);
     const host = options.host ?? config.get<string>('HOST') ?? '127.0.0.1';
-    const port = options.port ?? Number(config.get<string>('PORT') ?? 3000);
+    const port = options.port ?? Number(config.get<string>('PORT') || 3000);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new SampleConfigurationError(['PORT: must be a port number (0 for any free port)']);
     await app.listen(port, host);
     const address = app.getHttpServer().address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -61,6 +64,8 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
     new Logger('Sample').log(`Listening on ${url}`);
     return { app, url, issuer, embedded, banner, close: () => app.close() };
   } catch (error) {
+    // Logged like the errors Nest logs while it creates the app, so every start-up failure shows once.
+    new Logger('Sample').error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     await app.close();
     throw error;
   }

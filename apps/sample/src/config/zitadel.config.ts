@@ -3,10 +3,10 @@ import type { ApiApplicationCredentials, ServiceUserCredentials, TokenValidation
 /** Reads one configuration variable; `undefined` or `''` means "not set". */
 export type ReadVariable = (name: string) => string | undefined;
 
-/** Thrown at bootstrap for a missing, ambiguous or malformed `ZITADEL_*` variable; one line per problem, never a value. */
+/** Thrown at bootstrap for a missing, conflicting or malformed variable (`ZITADEL_*`, `PORT`); one line per problem, never a value. */
 export class SampleConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`The sample app's ZITADEL configuration is incomplete (see .env.example):\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    super(`The sample app's configuration is incomplete or invalid (see .env.example):\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
     this.name = 'SampleConfigurationError';
   }
 }
