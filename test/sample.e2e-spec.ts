@@ -16,6 +16,8 @@ import { RecordingLogger } from './support/nest-app.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INVALID_TOKEN = /^Bearer realm="api", error="invalid_token"/;
 const INSUFFICIENT_SCOPE = 'Bearer realm="api", error="insufficient_scope"';
+/** A developer's own `.env` in the working directory stays out of these tests. */
+const NO_ENV_FILE: string[] = [];
 
 interface Answer {
   status: number;
@@ -52,7 +54,7 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
   const post = (path: string, token: string | undefined, body: unknown) => call(`${sample.url}${path}`, token, { method: 'POST', body });
 
   beforeAll(async () => {
-    sample = await bootstrap({ port: 0, env: { ZITADEL_ISSUER: '', ZITADEL_USERS_ORG_ID: '' }, logger: logs });
+    sample = await bootstrap({ port: 0, env: { ZITADEL_ISSUER: '', ZITADEL_USERS_ORG_ID: '' }, envFilePath: NO_ENV_FILE, logger: logs });
     const seed = sample.embedded?.seed;
     if (seed === undefined) throw new Error('the embedded ZITADEL did not start');
     alice = seed.admin.token;
@@ -184,7 +186,7 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
   });
 
   it('runs unchanged: no embedded ZITADEL, tokens of that instance accepted, users created there', async () => {
-    const sample = await bootstrap({ port: 0, env, logger: false });
+    const sample = await bootstrap({ port: 0, env, envFilePath: NO_ENV_FILE, logger: false });
     try {
       expect(sample.embedded).toBeUndefined();
       expect(sample.issuer).toBe(zitadel.issuer);
@@ -202,7 +204,7 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
 
   it('takes client id and secret for introspection instead of a key file', async () => {
     const api = await zitadel.createApiApplication({ projectId, name: 'basic', authMethod: 'client_secret_basic' });
-    const sample = await bootstrap({ port: 0, env: { ...env, ZITADEL_API_KEY_FILE: '', ZITADEL_API_CLIENT_ID: api.clientId, ZITADEL_API_CLIENT_SECRET: api.clientSecret }, logger: false });
+    const sample = await bootstrap({ port: 0, envFilePath: NO_ENV_FILE, env: { ...env, ZITADEL_API_KEY_FILE: '', ZITADEL_API_CLIENT_ID: api.clientId, ZITADEL_API_CLIENT_SECRET: api.clientSecret }, logger: false });
     try {
       expect((await call(`${sample.url}/me`, adminToken)).status).toBe(200);
     } finally {
@@ -215,6 +217,7 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     const attempt = bootstrap({
       port: 0,
       logger: false,
+      envFilePath: NO_ENV_FILE,
       env: { ZITADEL_ISSUER: zitadel.issuer, ZITADEL_PROJECT_ID: '', ZITADEL_API_KEY_FILE: env['ZITADEL_API_KEY_FILE'], ZITADEL_API_CLIENT_ID: 'x', ZITADEL_API_CLIENT_SECRET: secret, ZITADEL_TOKEN_VALIDATION: 'maybe' },
     });
     const error = await attempt.then(() => undefined, (caught: unknown) => caught);
@@ -224,19 +227,22 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     expect(message).toContain('ZITADEL_TOKEN_VALIDATION: must be one of auto, introspection, jwt');
     expect(message).toContain('ZITADEL_API_KEY_FILE, ZITADEL_API_CLIENT_ID: set only one');
     expect(message).not.toContain(secret);
-    await expect(bootstrap({ port: undefined, logger: false, env: { ...env, PORT: 'abc' } })).rejects.toThrow('PORT: must be a port number');
+    await expect(bootstrap({ port: undefined, logger: false, envFilePath: NO_ENV_FILE, env: { ...env, PORT: 'abc' } })).rejects.toThrow('PORT: must be a port number');
   });
 });
 
 describe('npm start (node dist/apps/sample/main.js)', () => {
   let child: ChildProcess;
+  let cwd: string | undefined;
   let output = '';
 
   beforeAll(async () => {
     // The library is built by the global setup; the sample is built here, as `npm start` does.
     await promisify(execFile)('npm', ['run', '--silent', 'build:sample'], { cwd: ROOT });
+    // No ZITADEL_ISSUER, and a working directory without a `.env`: the embedded ZITADEL.
+    cwd = await mkdtemp(join(tmpdir(), 'sample-start-'));
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: '0', NO_COLOR: '1' };
-    child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -248,6 +254,7 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
     });
   }, 60_000);
   afterAll(async () => {
+    if (cwd !== undefined) await rm(cwd, { recursive: true, force: true });
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
