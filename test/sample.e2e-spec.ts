@@ -202,6 +202,19 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     }
   });
 
+  it("answers 502 on POST /users when the app's service user may not create users", async () => {
+    const powerless = zitadel.createServiceUser({ userName: 'powerless' });
+    const key = JSON.stringify(await zitadel.addServiceUserKey(powerless.userId));
+    const sample = await bootstrap({ port: 0, envFilePath: NO_ENV_FILE, env: { ...env, ZITADEL_SERVICE_USER_KEY_FILE: '', ZITADEL_SERVICE_USER_KEY_JSON: key }, logger: false });
+    try {
+      const answer = await call(`${sample.url}/users`, adminToken, { method: 'POST', body: newUser('bill') });
+      expect(answer).toMatchObject({ status: 502, body: { message: expect.stringContaining('may not create users') } });
+      expect(answer.text).not.toContain(key);
+    } finally {
+      await sample.close();
+    }
+  });
+
   it('takes client id and secret for introspection instead of a key file', async () => {
     const api = await zitadel.createApiApplication({ projectId, name: 'basic', authMethod: 'client_secret_basic' });
     const sample = await bootstrap({ port: 0, envFilePath: NO_ENV_FILE, env: { ...env, ZITADEL_API_KEY_FILE: '', ZITADEL_API_CLIENT_ID: api.clientId, ZITADEL_API_CLIENT_SECRET: api.clientSecret }, logger: false });

@@ -1,6 +1,7 @@
 import { BadGatewayException, Body, ConflictException, Controller, HttpCode, Post, ServiceUnavailableException, BadRequestException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
@@ -8,6 +9,7 @@ import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -50,6 +52,8 @@ export class UsersController {
   @ApiUnauthorizedResponse({ description: 'No token, or an invalid, expired or revoked one' })
   @ApiForbiddenResponse({ description: `The caller lacks "${SampleRoles.admin}"` })
   @ApiConflictResponse({ description: 'The user name is taken' })
+  @ApiBadGatewayResponse({ description: "ZITADEL refused the app's call (e.g. its service user is not a manager of the organisation)" })
+  @ApiServiceUnavailableResponse({ description: 'ZITADEL is unreachable' })
   async create(@Body() body: unknown): Promise<CreatedUserDto> {
     const user = CreateUserDto.parse(body);
     try {
