@@ -1,4 +1,6 @@
-import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './http-exchange.js';
+import type { EmulatorContext } from './emulator-context.js';
+import type { EmulatorRequest, EmulatorResponse } from './http-exchange.js';
+import { handleManagementCall } from './management/management-router.js';
 
 /** Whether a path belongs to ZITADEL's REST APIs that the emulator reserves for management. */
 export function isManagementPath(path: string): boolean {
@@ -6,9 +8,10 @@ export function isManagementPath(path: string): boolean {
 }
 
 /**
- * ZITADEL's REST APIs (`/management/v1/...`, `/v2/...`). None is emulated yet: every call is
- * answered as the gRPC gateway answers an unknown route (gRPC code 5, HTTP 404).
+ * ZITADEL's REST APIs (`/management/v1/...`, `/v2/...`): the calls in `./management/` over the
+ * in-memory store, with ZITADEL's authorisation and error bodies; any other path is answered as
+ * the gRPC gateway answers an unknown route (gRPC code 5, HTTP 404).
  */
-export function managementEndpoint(_request: EmulatorRequest): EmulatorResponse {
-  return jsonResponse(404, { code: 5, message: 'Not Found' });
+export function managementEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+  return handleManagementCall(request, context);
 }

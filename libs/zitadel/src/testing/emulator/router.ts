@@ -47,7 +47,7 @@ export function route(endpoint: EmulatorEndpoint, request: EmulatorRequest, cont
     case 'end_session':
       return endSessionEndpoint();
     case 'management':
-      return managementEndpoint(request);
+      return managementEndpoint(request, context);
     case 'other':
       return textResponse(404, '404 page not found\n');
   }
