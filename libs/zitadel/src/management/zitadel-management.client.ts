@@ -64,7 +64,7 @@ interface Answer {
  *   profile: { firstName: 'Minnie', lastName: 'Mouse' },
  *   email: { email: 'minnie@example.com', isEmailVerified: true },
  * });
- * for await (const user of management.iterateUsers()) console.log(user.userName);
+ * for await (const user of management.iterateUsers()) names.push(user.userName);
  * @see https://zitadel.com/docs/apis/resources/mgmt
  */
 @Injectable()
@@ -255,40 +255,43 @@ export class ZitadelManagementClient {
    * with a fresh one (the token may have been revoked, or the key rotated).
    */
   private async send(method: ZitadelApiMethod, path: string, body: unknown, options: ZitadelCallOptions | undefined, idempotent?: boolean): Promise<Answer> {
-    const target = this.url(checkPath(path));
+    const url = this.url(checkPath(path));
     const orgId = checkOrgId(options?.orgId);
+    if (method === 'GET' && body !== undefined) throw new TypeError('"body" cannot be sent with GET');
     const route = path.split('?')[0] ?? path;
-    const endpoint = `${method} ${route}`;
-    const payload = body === undefined ? (method === 'GET' || method === 'DELETE' ? undefined : '{}') : JSON.stringify(body);
-    const safeToRepeat = idempotent ?? (method === 'GET' || (method === 'POST' && route.endsWith('/_search')));
+    const request = {
+      method,
+      url,
+      endpoint: `${method} ${route}`,
+      body: body === undefined ? (method === 'GET' || method === 'DELETE' ? undefined : '{}') : JSON.stringify(body),
+      idempotent: idempotent ?? (method === 'GET' || (method === 'POST' && route.endsWith('/_search'))),
+    };
 
-    let response: ZitadelHttpResponse | undefined;
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      const token = await this.tokens.getAccessToken({ scopes: API_SCOPES });
-      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
-      if (payload !== undefined) headers['content-type'] = 'application/json';
-      if (orgId !== undefined) headers['x-zitadel-orgid'] = orgId;
-      response = await this.exchange({ method, url: target, headers, body: payload, idempotent: safeToRepeat, endpoint });
-      if (response.status !== 401 || attempt === 2) break;
+    let response = await this.exchange(request, orgId);
+    if (response.status === 401) {
       // A 401 is decided before ZITADEL handles the call, so repeating a write is safe here.
-      this.logger.debug(`ZITADEL ${endpoint} answered 401; retrying once with a new access token`);
+      this.logger.debug(`ZITADEL ${request.endpoint} answered 401; retrying once with a new access token`);
       this.tokens.invalidate(API_SCOPES);
+      response = await this.exchange(request, orgId);
     }
-    if (response === undefined) throw new Error('unreachable');
-    if (response.status < 200 || response.status >= 300) throw readApiError(response, endpoint);
-    const checks = new ResponseChecks(endpoint, response.status);
-    return { body: response.body.trim() === '' ? {} : readJsonObject(response, endpoint), checks };
+    if (response.status < 200 || response.status >= 300) throw readApiError(response, request.endpoint);
+    const checks = new ResponseChecks(request.endpoint, response.status);
+    return { body: response.body.trim() === '' ? {} : readJsonObject(response, request.endpoint), checks };
   }
 
   /**
-   * One exchange through the shared HTTP client. When its retries of 429 and 503 (or of 5xx for
-   * reads) are used up, the answer becomes a typed API error (`ZitadelResourceExhaustedError`,
-   * `ZitadelApiUnavailableError`, ...) with that status; without any answer it stays a
-   * `ZitadelUnavailableError`.
+   * One exchange through the shared HTTP client, with a current token. When the client's retries
+   * of 429 and 503 (or of 5xx for reads) are used up, the last status becomes a typed API error
+   * (`ZitadelResourceExhaustedError`, `ZitadelApiUnavailableError`, ...); without any answer
+   * (network failure, timeout) the `ZitadelUnavailableError` stays as it is.
    */
-  private async exchange(request: ZitadelHttpRequest): Promise<ZitadelHttpResponse> {
+  private async exchange(request: Omit<ZitadelHttpRequest, 'headers'>, orgId: string | undefined): Promise<ZitadelHttpResponse> {
+    const token = await this.tokens.getAccessToken({ scopes: API_SCOPES });
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (orgId !== undefined) headers['x-zitadel-orgid'] = orgId;
     try {
-      return await this.http.send(request);
+      return await this.http.send({ ...request, headers });
     } catch (error) {
       if (error instanceof ZitadelUnavailableError && error.status !== undefined) {
         throw createZitadelApiError({ endpoint: request.endpoint, status: error.status, cause: error });
