@@ -5,7 +5,8 @@
 // `nestjs-zitadel/testing` then resolve there from bench/, while the library's own dependencies
 // (@nestjs/*, jose, ...) still resolve to the workspace's node_modules, the same instances the
 // bench app uses.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const source = fileURLToPath(new URL('../../libs/zitadel/', import.meta.url));
@@ -15,15 +16,27 @@ function files(dir) {
   return readdirSync(dir, { recursive: true }).map(String).sort();
 }
 
+const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** The entry points exist and every relative import of every module resolves: no half-written build. */
 function complete(dir) {
-  return existsSync(`${dir}dist/index.js`) && existsSync(`${dir}dist/testing/index.js`) && existsSync(`${dir}package.json`);
+  if (!existsSync(`${dir}dist/index.js`) || !existsSync(`${dir}dist/testing/index.js`) || !existsSync(`${dir}package.json`)) return false;
+  for (const file of files(`${dir}dist`).filter((name) => name.endsWith('.js'))) {
+    const path = join(`${dir}dist`, file);
+    for (const [, specifier] of readFileSync(path, 'utf8').matchAll(RELATIVE_IMPORT)) {
+      if (!existsSync(join(dirname(path), specifier))) return false;
+    }
+  }
+  return true;
 }
 
-/** Copies the built library; retries while a concurrent build has the dist half written. */
+/** Copies the built library once it is complete and still; retries while a concurrent build is writing it. */
 export function snapshotLibrary() {
   for (let attempt = 1; ; attempt++) {
     try {
-      if (complete(source)) {
+      const before = files(`${source}dist`).join('\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      if (before === files(`${source}dist`).join('\n') && complete(source)) {
         rmSync(target, { recursive: true, force: true });
         mkdirSync(target, { recursive: true });
         cpSync(`${source}package.json`, `${target}package.json`);
