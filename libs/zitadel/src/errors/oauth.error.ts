@@ -19,8 +19,16 @@ export class ZitadelOAuthError extends ZitadelError {
     endpoint: string,
   ) {
     super(
-      `ZITADEL ${endpoint} endpoint refused the request (${status} ${error}` +
-        `${error_description ? `: ${error_description}` : ''})`,
+      `ZITADEL ${endpoint} endpoint refused the request (${status} ${scrub(error)}` +
+        `${error_description ? `: ${scrub(error_description)}` : ''})`,
     );
   }
+}
+
+/**
+ * The upstream text as it may appear in a message: short, and without anything shaped like a
+ * token (a proxy that echoes the request must not put a credential into our logs).
+ */
+function scrub(text: string): string {
+  return text.slice(0, 300).replace(/[\w~+/=-]{24,}/g, '[redacted]');
 }
