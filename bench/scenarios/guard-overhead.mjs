@@ -1,5 +1,6 @@
 // Scenario 1: the guard's cost. The same app and handler, unguarded and guarded three ways,
 // loaded by autocannon on loopback; every figure is a ratio to the unguarded route of the same run.
+import { startInterference } from '../lib/interference.mjs';
 import { hammer } from '../lib/load.mjs';
 import { load, mean, median, round, say } from '../lib/report.mjs';
 
@@ -45,10 +46,13 @@ export async function guardOverhead({ servers, fixture, rounds, seconds, warmupS
       const before = load();
       const server = servers[variant.guard];
       const cpuBefore = await server.cpu();
+      const interference = startInterference();
       const result = await hammer({ url: server.url, token: variant.token, seconds, connections, label: variant.key });
-      const cpuMicrosPerRequest = round(((await server.cpu()) - cpuBefore) / result.requests, 1);
-      runs.push({ round: pass, variant: variant.key, ...result, cpuMicrosPerRequest, loadBefore: before, loadAfter: load() });
-      say(`  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuMicrosPerRequest} µs CPU/req  p99 ${result.latencyMsP99} ms  load ${before.load1}`);
+      const serverMicros = (await server.cpu()) - cpuBefore;
+      const otherCores = round(interference(serverMicros), 2);
+      const cpuMicrosPerRequest = round(serverMicros / result.requests, 1);
+      runs.push({ round: pass, variant: variant.key, ...result, cpuMicrosPerRequest, otherCores, loadBefore: before, loadAfter: load() });
+      say(`  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuMicrosPerRequest} µs CPU/req  p99 ${result.latencyMsP99} ms  other processes ${otherCores} cores  load ${before.load1}`);
     }
   }
 
