@@ -22,6 +22,7 @@ export function startInterference() {
     const elapsedMs = performance.now() - started;
     const own = process.cpuUsage(self);
     const ownMs = (own.user + own.system + otherOwnMicros) / 1000;
+    // The kernel counts in ticks of 10 ms: a slightly negative figure means none.
     return Math.max(0, (machineBusyMs() - busy - ownMs) / elapsedMs);
   };
 }

@@ -56,42 +56,56 @@ export async function guardOverhead({ servers, fixture, rounds, seconds, warmupS
     }
   }
 
-  const rpsOf = (key) => runs.filter((run) => run.variant === key).map((run) => run.rps);
-  const baseline = mean(rpsOf('unguarded'));
+  return summarise(list, runs, { connections, seconds, rounds, warmupSeconds });
+}
+
+/** Other processes may use at most this many cores' worth of CPU during a run for it to count as clean. */
+export const CLEAN_OTHER_CORES = 0.15;
+
+/**
+ * The figures of the runs. Every ratio compares a variant with the baseline of the same rounds.
+ * "Clean" figures use only the rounds in which neither the variant's run nor the baseline's was
+ * disturbed by other processes (at most {@link CLEAN_OTHER_CORES}); the targets are judged on them
+ * when there are at least three such rounds, else on all rounds, and the run is marked noisy.
+ */
+export function summarise(list, runs, settings) {
+  const runOf = (key, pass) => runs.find((run) => run.round === pass && run.variant === key);
+  const clean = (run) => run.otherCores <= CLEAN_OTHER_CORES;
   const figures = {};
   for (const variant of list) {
-    const perRound = [];
-    for (let pass = 1; pass <= rounds; pass++) {
-      const of = (key) => runs.find((run) => run.round === pass && run.variant === key).rps;
-      perRound.push(round(of(variant.key) / of('unguarded'), 3));
-    }
-    const rps = mean(rpsOf(variant.key));
-    const best = Math.max(...rpsOf(variant.key));
-    const cpuPerRequest = median(runs.filter((run) => run.variant === variant.key).map((run) => run.cpuMicrosPerRequest));
+    const mine = runs.filter((run) => run.variant === variant.key);
+    const pairs = mine.map((run) => [run, runOf('unguarded', run.round)]);
+    const cleanPairs = pairs.filter(([run, base]) => clean(run) && clean(base));
+    const ratioOf = (selected) => (selected.length === 0 ? undefined : round(mean(selected.map(([run]) => run.rps)) / mean(selected.map(([, base]) => base.rps)), 3));
+    const cpuOf = (selected) => (selected.length === 0 ? undefined : median(selected.map(([run]) => run.cpuMicrosPerRequest)));
     figures[variant.key] = {
       label: variant.label,
-      rps: round(rps),
-      ratio: round(rps / baseline, 3),
-      ratioPerRound: perRound,
-      medianRatioPerRound: median(perRound),
-      bestRps: round(best),
-      bestRatio: round(best / Math.max(...rpsOf('unguarded')), 3),
-      cpuMicrosPerRequest: cpuPerRequest,
+      rps: round(mean(mine.map((run) => run.rps))),
+      ratio: ratioOf(pairs),
+      ratioPerRound: pairs.map(([run, base]) => round(run.rps / base.rps, 3)),
+      otherCoresPerRound: mine.map((run) => run.otherCores),
+      cleanRounds: cleanPairs.length,
+      cleanRps: cleanPairs.length === 0 ? undefined : round(mean(cleanPairs.map(([run]) => run.rps))),
+      cleanRatio: ratioOf(cleanPairs),
+      cpuMicrosPerRequest: cpuOf(cleanPairs.length > 0 ? cleanPairs : pairs),
+      bestRps: round(Math.max(...mine.map((run) => run.rps))),
     };
   }
   for (const figure of Object.values(figures)) {
     figure.cpuRatio = round(figures.unguarded.cpuMicrosPerRequest / figure.cpuMicrosPerRequest, 3);
   }
-  const jwtVsPassport = round(figures.zitadelJwt.rps / figures.passport.rps, 2);
+  const trusted = figures.zitadelJwt.cleanRounds >= 3 && figures.zitadelIntrospection.cleanRounds >= 3;
+  const judged = (key) => (trusted ? figures[key].cleanRatio : figures[key].ratio);
+  const jwtVsPassport = round(judged('zitadelJwt') / (trusted && figures.passport.cleanRatio !== undefined ? figures.passport.cleanRatio : figures.passport.ratio), 2);
   const targets = {
-    zitadelJwt: { target: '>= 0.9 of unguarded', value: figures.zitadelJwt.ratio, met: figures.zitadelJwt.ratio >= 0.9 },
-    zitadelIntrospection: { target: '>= 0.9 of unguarded', value: figures.zitadelIntrospection.ratio, met: figures.zitadelIntrospection.ratio >= 0.9 },
+    zitadelJwt: { target: '>= 0.9 of unguarded', value: judged('zitadelJwt'), met: judged('zitadelJwt') >= 0.9 },
+    zitadelIntrospection: { target: '>= 0.9 of unguarded', value: judged('zitadelIntrospection'), met: judged('zitadelIntrospection') >= 0.9 },
     zitadelJwtVsPassport: { target: '>= 1.3 x passport', value: jwtVsPassport, met: jwtVsPassport >= 1.3 },
   };
-  // Other processes on the 2 cores show as a high load or as ratios that swing between rounds.
-  const loads = runs.map((run) => run.loadBefore.load1);
-  const spread = Math.max(...['zitadelJwt', 'zitadelIntrospection'].map((key) => Math.max(...figures[key].ratioPerRound) - Math.min(...figures[key].ratioPerRound)));
-  const noisy = Math.max(...loads) > 1 || spread > 0.15;
-  if (noisy) say(`  NOISY: load up to ${Math.max(...loads)}, per-round ratios of (a)/(b) spread over ${round(spread, 2)}: re-run in a quiet moment before trusting the ratios`);
-  return { settings: { connections, seconds, rounds, warmupSeconds }, figures, jwtVsPassport, targets, noisy, maxLoad: Math.max(...loads), ratioSpread: round(spread, 3), runs };
+  const noisy = !trusted;
+  const basis = trusted ? 'clean rounds' : 'all rounds (noisy run)';
+  if (noisy) {
+    say(`  NOISY: fewer than 3 undisturbed rounds for (a) or (b) (other processes above ${CLEAN_OTHER_CORES} cores): the ratios below are not to be trusted; re-run when the machine is quiet`);
+  }
+  return { settings, cleanOtherCores: CLEAN_OTHER_CORES, basis, noisy, figures, jwtVsPassport, targets, runs };
 }
