@@ -26,7 +26,7 @@ export function settingsFromEnv() {
   return {
     scenarios: only.length > 0 ? only : SCENARIOS,
     guard: {
-      rounds: numberFrom('BENCH_ROUNDS', 8),
+      rounds: numberFrom('BENCH_ROUNDS', 12),
       seconds: numberFrom('BENCH_SECONDS', 1),
       warmupSeconds: numberFrom('BENCH_WARMUP_SECONDS', 2),
       connections: numberFrom('BENCH_CONNECTIONS', 10),

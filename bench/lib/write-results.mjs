@@ -12,27 +12,35 @@ const loadText = (l) => (l === undefined ? 'n/a' : `${l.load1} (5 min: ${l.load5
 function guardTable(g) {
   const t = g.targets;
   const rows = [
-    `Judged on: **${g.basis}**. A round is clean when other processes used at most ${g.cleanOtherCores} cores' worth of CPU during both the route's run and the baseline's.`,
-    '',
-    '| route | req/s, clean rounds | **vs unguarded, clean rounds** | vs unguarded, all rounds | per-round ratio (other processes, cores) | server CPU per request | CPU-based ratio | target |',
-    '|---|---:|---:|---:|---|---:|---:|---|',
+    '| route | req/s (mean of the rounds used) | **vs unguarded: median of per-round ratios** | quartiles | ratio of mean req/s | server CPU per request (median) | CPU-based ratio (median) | target |',
+    '|---|---:|---:|---|---:|---:|---:|---|',
   ];
-  const caveat = g.noisy ? ' (noisy run: not trusted)' : '';
+  const caveat = g.noisy ? ' (noisy run)' : '';
   const targetOf = {
     zitadelJwt: `>= 0.9: ${yes(t.zitadelJwt.met)}${caveat}`,
     zitadelIntrospection: `>= 0.9: ${yes(t.zitadelIntrospection.met)}${caveat}`,
   };
   for (const [key, f] of Object.entries(g.figures)) {
-    const perRound = f.ratioPerRound.map((r, i) => `${fixed(r)} (${fixed(f.otherCoresPerRound[i], 2)})`).join(', ');
-    const cleanRps = f.cleanRps === undefined ? 'n/a' : int(f.cleanRps);
-    const cleanRatio = f.cleanRatio === undefined ? 'n/a' : `**${fixed(f.cleanRatio)}** (${f.cleanRounds} rounds)`;
-    rows.push(`| ${f.label} | ${cleanRps} | ${cleanRatio} | ${fixed(f.ratio)} | ${perRound} | ${fixed(f.cpuMicrosPerRequest, 1)} µs | ${fixed(f.cpuRatio)} | ${targetOf[key] ?? ''} |`);
+    rows.push(
+      `| ${f.label} | ${int(f.rps)} | **${fixed(f.ratio)}** | ${fixed(f.ratioQuartiles[0])} to ${fixed(f.ratioQuartiles[1])} | ${fixed(f.ratioOfMeans)} | ${fixed(f.cpuMicrosPerRequest, 1)} µs | ${fixed(f.cpuRatio)} | ${targetOf[key] ?? ''} |`,
+    );
   }
-  if (g.noisy) rows.push('', '**Noisy run:** fewer than three clean rounds for (a) or (b); these ratios say little. Re-run `BENCH_ONLY=guard,hot BENCH_WRITE=1 node bench/run.mjs` when the machine is quiet.');
+  const used = g.figures.zitadelJwt.roundsUsed;
+  rows.push(
+    '',
+    g.noisy
+      ? `**Noisy run:** fewer than ${g.minCleanRounds} rounds without other processes on the cores for (a) or (b), so all ${used} rounds count; read the ratios with that in mind.`
+      : `Rounds used: those in which other processes took at most ${g.cleanOtherCores} cores during both runs of the pair (${used} of ${g.settings.rounds} for (a)).`,
+  );
   rows.push('', `(a) vs (c): **${fixed(g.jwtVsPassport)}x** the passport recipe's throughput (target >= 1.3: ${yes(t.zitadelJwtVsPassport.met)}${caveat}).`);
   rows.push(
-    `Autocannon: ${g.settings.connections} connections, ${g.settings.seconds} s per run, ${g.settings.rounds} rounds (orders ABCDE, EDCBA, ...), ${g.settings.warmupSeconds} s warm-up per route. Server CPU per request: the median over the clean rounds (all rounds if none) of the server process's CPU time (all its threads) per request; the CPU-based ratio is the baseline's divided by the route's.`,
+    '',
+    `Autocannon: ${g.settings.connections} connections, ${g.settings.seconds} s per run, ${g.settings.rounds} rounds (orders ABCDE, EDCBA, ...), ${g.settings.warmupSeconds} s warm-up per route. Per-round ratios, with the cores' use by other processes in brackets:`,
+    '',
   );
+  for (const f of Object.values(g.figures)) {
+    rows.push(`- ${f.label}: ${f.ratioPerRound.map((r, i) => `${fixed(r)} (${fixed(f.otherCoresPerRound[i], 2)})`).join(', ')}`);
+  }
   return rows.join('\n');
 }
 

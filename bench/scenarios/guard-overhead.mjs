@@ -24,10 +24,7 @@ export const GUARDS = ['none', 'allow', 'zitadel', 'passport'];
  * route for `seconds` each, alternating the order (ABCD DCBA ...) so that a drift of the
  * machine's load weighs on every route alike.
  *
- * Each figure: mean req/s over the rounds divided by the baseline's (the target's measure), the
- * per-round ratios and their median, and the best round's req/s over the baseline's best round
- * (noise from other processes only ever lowers throughput, so the best rounds are the closest to
- * a quiet machine).
+ * See {@link summarise} for how the rounds become figures.
  *
  * Beside throughput, the server's CPU time per request (`cpu()` before and after each run): it
  * moves much less than throughput when other processes take the cores, so it tells noise from
@@ -61,12 +58,28 @@ export async function guardOverhead({ servers, fixture, rounds, seconds, warmupS
 
 /** Other processes may use at most this many cores' worth of CPU during a run for it to count as clean. */
 export const CLEAN_OTHER_CORES = 0.15;
+/** Clean rounds needed to judge the targets on them. */
+const MIN_CLEAN_ROUNDS = 6;
+
+function quartiles(values) {
+  const sorted = values.toSorted((a, b) => a - b);
+  const at = (q) => {
+    const i = (sorted.length - 1) * q;
+    const lo = Math.floor(i);
+    return sorted[lo] + (sorted[Math.ceil(i)] - sorted[lo]) * (i - lo);
+  };
+  return [at(0.25), at(0.5), at(0.75)];
+}
 
 /**
- * The figures of the runs. Every ratio compares a variant with the baseline of the same rounds.
- * "Clean" figures use only the rounds in which neither the variant's run nor the baseline's was
- * disturbed by other processes (at most {@link CLEAN_OTHER_CORES}); the targets are judged on them
- * when there are at least three such rounds, else on all rounds, and the run is marked noisy.
+ * The figures of the runs. A route's ratio in a round is its req/s over the baseline's req/s in
+ * the same round (at most a few seconds apart); the figure is the median of those ratios, which
+ * a burst of noise in a few rounds does not move. This 2-core VM is noisy beyond other
+ * processes (its CPU time per request swings by a third within a minute, with the cores
+ * otherwise idle, presumably neighbours on the host), so medians of paired rounds, not means of
+ * throughput, are what the targets are judged on. Rounds in which other processes took more
+ * than {@link CLEAN_OTHER_CORES} cores during the route's or the baseline's run are left out when
+ * at least {@link MIN_CLEAN_ROUNDS} remain; otherwise all rounds count and the run is marked noisy.
  */
 export function summarise(list, runs, settings) {
   const runOf = (key, pass) => runs.find((run) => run.round === pass && run.variant === key);
@@ -76,36 +89,31 @@ export function summarise(list, runs, settings) {
     const mine = runs.filter((run) => run.variant === variant.key);
     const pairs = mine.map((run) => [run, runOf('unguarded', run.round)]);
     const cleanPairs = pairs.filter(([run, base]) => clean(run) && clean(base));
-    const ratioOf = (selected) => (selected.length === 0 ? undefined : round(mean(selected.map(([run]) => run.rps)) / mean(selected.map(([, base]) => base.rps)), 3));
-    const cpuOf = (selected) => (selected.length === 0 ? undefined : median(selected.map(([run]) => run.cpuMicrosPerRequest)));
+    const used = cleanPairs.length >= MIN_CLEAN_ROUNDS ? cleanPairs : pairs;
+    const ratios = used.map(([run, base]) => run.rps / base.rps);
+    const [q1, ratio, q3] = quartiles(ratios);
     figures[variant.key] = {
       label: variant.label,
-      rps: round(mean(mine.map((run) => run.rps))),
-      ratio: ratioOf(pairs),
+      rps: round(mean(used.map(([run]) => run.rps))),
+      ratio: round(ratio, 3),
+      ratioQuartiles: [round(q1, 3), round(q3, 3)],
+      ratioOfMeans: round(mean(used.map(([run]) => run.rps)) / mean(used.map(([, base]) => base.rps)), 3),
       ratioPerRound: pairs.map(([run, base]) => round(run.rps / base.rps, 3)),
       otherCoresPerRound: mine.map((run) => run.otherCores),
+      roundsUsed: used.length,
       cleanRounds: cleanPairs.length,
-      cleanRps: cleanPairs.length === 0 ? undefined : round(mean(cleanPairs.map(([run]) => run.rps))),
-      cleanRatio: ratioOf(cleanPairs),
-      cpuMicrosPerRequest: cpuOf(cleanPairs.length > 0 ? cleanPairs : pairs),
-      bestRps: round(Math.max(...mine.map((run) => run.rps))),
+      cpuMicrosPerRequest: median(used.map(([run]) => run.cpuMicrosPerRequest)),
+      cpuRatio: round(median(used.map(([run, base]) => base.cpuMicrosPerRequest / run.cpuMicrosPerRequest)), 3),
     };
   }
-  for (const figure of Object.values(figures)) {
-    figure.cpuRatio = round(figures.unguarded.cpuMicrosPerRequest / figure.cpuMicrosPerRequest, 3);
-  }
-  const trusted = figures.zitadelJwt.cleanRounds >= 3 && figures.zitadelIntrospection.cleanRounds >= 3;
-  const judged = (key) => (trusted ? figures[key].cleanRatio : figures[key].ratio);
-  const jwtVsPassport = round(judged('zitadelJwt') / (trusted && figures.passport.cleanRatio !== undefined ? figures.passport.cleanRatio : figures.passport.ratio), 2);
+  const noisy = figures.zitadelJwt.cleanRounds < MIN_CLEAN_ROUNDS || figures.zitadelIntrospection.cleanRounds < MIN_CLEAN_ROUNDS;
+  const jwtVsPassport = round(figures.zitadelJwt.ratio / figures.passport.ratio, 2);
+  const target = (key) => ({ target: '>= 0.9 of unguarded', value: figures[key].ratio, met: figures[key].ratio >= 0.9 });
   const targets = {
-    zitadelJwt: { target: '>= 0.9 of unguarded', value: judged('zitadelJwt'), met: judged('zitadelJwt') >= 0.9 },
-    zitadelIntrospection: { target: '>= 0.9 of unguarded', value: judged('zitadelIntrospection'), met: judged('zitadelIntrospection') >= 0.9 },
+    zitadelJwt: target('zitadelJwt'),
+    zitadelIntrospection: target('zitadelIntrospection'),
     zitadelJwtVsPassport: { target: '>= 1.3 x passport', value: jwtVsPassport, met: jwtVsPassport >= 1.3 },
   };
-  const noisy = !trusted;
-  const basis = trusted ? 'clean rounds' : 'all rounds (noisy run)';
-  if (noisy) {
-    say(`  NOISY: fewer than 3 undisturbed rounds for (a) or (b) (other processes above ${CLEAN_OTHER_CORES} cores): the ratios below are not to be trusted; re-run when the machine is quiet`);
-  }
-  return { settings, cleanOtherCores: CLEAN_OTHER_CORES, basis, noisy, figures, jwtVsPassport, targets, runs };
+  if (noisy) say(`  NOISY: fewer than ${MIN_CLEAN_ROUNDS} rounds undisturbed by other processes (at most ${CLEAN_OTHER_CORES} cores) for (a) or (b): all rounds count`);
+  return { settings, cleanOtherCores: CLEAN_OTHER_CORES, minCleanRounds: MIN_CLEAN_ROUNDS, noisy, figures, jwtVsPassport, targets, runs };
 }
