@@ -73,7 +73,7 @@ function tokenTable(t) {
     '|---|---:|',
     `| token requests for ${int(t.concurrentCalls)} concurrent \`getAccessToken\` calls (cold) | **${t.tokenRequests}** (${t.distinctTokens} distinct token) |`,
     `| warm \`getAccessToken()\` | **${int(t.warm.defaultScopes.opsPerSecond)} ops/s** (${fixed(t.warm.defaultScopes.microsecondsPerCall, 2)} µs/call) |`,
-    `| warm \`getAccessToken({ scopes })\` (${t.warm.withScopes.scopes} scopes, normalised per call) | **${int(t.warm.withScopes.opsPerSecond)} ops/s** (${fixed(t.warm.withScopes.microsecondsPerCall, 2)} µs/call) |`,
+    `| warm \`getAccessToken({ scopes })\` (${t.warm.withScopes.scopes} scope${t.warm.withScopes.scopes === 1 ? '' : 's'}, normalised per call) | **${int(t.warm.withScopes.opsPerSecond)} ops/s** (${fixed(t.warm.withScopes.microsecondsPerCall, 2)} µs/call) |`,
     '',
     `Load: ${loadText(t.loadBefore)}.`,
   ].join('\n');
