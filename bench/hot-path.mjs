@@ -22,7 +22,14 @@ Controller()(HotController);
 
 class HotModule {}
 Module({
-  imports: [ZitadelModule.forRoot({ issuer: config.issuer, projectId: config.projectId, apiApplication: config.apiApplication, tokenValidation: 'auto' })],
+  imports: [
+    ZitadelModule.forRoot({
+      issuer: config.issuer,
+      projectId: config.projectId,
+      apiApplication: config.apiApplication,
+      tokenValidation: 'auto',
+    }),
+  ],
   controllers: [HotController],
   providers: [ZitadelAuthGuard],
 })(HotModule);
@@ -48,8 +55,12 @@ async function time(fn, ms = 1000) {
 function through(token) {
   return async () => {
     const authorization = `Bearer ${token}`;
-    const request = { headers: { host: '127.0.0.1', authorization }, rawHeaders: ['Host', '127.0.0.1', 'Authorization', authorization] };
-    if ((await guard.canActivate(new ExecutionContextHost([request, {}, undefined], HotController, handler))) !== true) throw new Error('refused');
+    const request = {
+      headers: { host: '127.0.0.1', authorization },
+      rawHeaders: ['Host', '127.0.0.1', 'Authorization', authorization],
+    };
+    if ((await guard.canActivate(new ExecutionContextHost([request, {}, undefined], HotController, handler))) !== true)
+      throw new Error('refused');
   };
 }
 

@@ -58,8 +58,11 @@ async function pass(token) {
   const authorization = `Bearer ${token}`;
   const request = { headers: { authorization }, rawHeaders: ['Authorization', authorization] };
   try {
-    const allowed = await guard.canActivate(new ExecutionContextHost([request, response, next], MemoryController, handler));
-    if (allowed !== true || request.user?.sub !== expectedSub) throw new Error(`guard answered ${allowed} for ${request.user?.sub}`);
+    const allowed = await guard.canActivate(
+      new ExecutionContextHost([request, response, next], MemoryController, handler),
+    );
+    if (allowed !== true || request.user?.sub !== expectedSub)
+      throw new Error(`guard answered ${allowed} for ${request.user?.sub}`);
   } catch (error) {
     failures++;
     firstFailure ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -76,7 +79,14 @@ function sample(processed, label) {
   const rss = process.memoryUsage.rss();
   globalThis.gc?.();
   const { heapUsed, external } = process.memoryUsage();
-  return { label, processed, rssMB: rss / MB, liveHeapMB: heapUsed / MB, externalMB: external / MB, cacheEntries: cacheSize() };
+  return {
+    label,
+    processed,
+    rssMB: rss / MB,
+    liveHeapMB: heapUsed / MB,
+    externalMB: external / MB,
+    cacheEntries: cacheSize(),
+  };
 }
 
 // Signers and their batches.
@@ -89,7 +99,10 @@ for (let i = 0; i < config.signers; i++) {
   const start = i * per;
   const end = Math.min(config.tokens, start + per);
   const child = fork(signerScript, {
-    env: { ...process.env, BENCH_SIGNER_CONFIG: JSON.stringify({ ...config.signer, start, end, batchSize: config.batchSize }) },
+    env: {
+      ...process.env,
+      BENCH_SIGNER_CONFIG: JSON.stringify({ ...config.signer, start, end, batchSize: config.batchSize }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const signer = { child, done: start >= end, outstanding: 0 };
@@ -120,7 +133,16 @@ async function nextBatch() {
   }
 }
 
-const checkpoints = new Set([1, config.jwtMaxEntries, 2 * config.jwtMaxEntries, 100_000, 250_000, 500_000, 750_000, config.tokens]);
+const checkpoints = new Set([
+  1,
+  config.jwtMaxEntries,
+  2 * config.jwtMaxEntries,
+  100_000,
+  250_000,
+  500_000,
+  750_000,
+  config.tokens,
+]);
 const samples = [sample(0, 'after boot')];
 let processed = 0;
 let peakSampledRss = 0;
@@ -158,7 +180,8 @@ for (;;) {
           const token = tokens[index++];
           await pass(token);
           processed++;
-          if (checkpoints.has(processed) && processed > 1) samples.push(sample(processed, `${processed.toLocaleString('en-US')} tokens`));
+          if (checkpoints.has(processed) && processed > 1)
+            samples.push(sample(processed, `${processed.toLocaleString('en-US')} tokens`));
         }
       })(),
     );

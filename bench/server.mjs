@@ -27,7 +27,12 @@ const config = JSON.parse(process.env['BENCH_SERVER_CONFIG'] ?? '{}');
 class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor() {
     super({
-      secretOrKeyProvider: passportJwtSecret({ cache: true, rateLimit: true, jwksRequestsPerMinute: 5, jwksUri: config.jwksUri }),
+      secretOrKeyProvider: passportJwtSecret({
+        cache: true,
+        rateLimit: true,
+        jwksRequestsPerMinute: 5,
+        jwksUri: config.jwksUri,
+      }),
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       issuer: config.issuer,
       audience: config.projectId,

@@ -20,7 +20,8 @@ if (reportPath !== undefined && existsSync(reportPath)) {
   const crashedFiles = (report.testResults ?? []).filter(
     (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
   );
-  for (const file of crashedFiles) console.error(`failed without a failed test: ${file.name}${file.message ? ` (${file.message})` : ''}`);
+  for (const file of crashedFiles)
+    console.error(`failed without a failed test: ${file.name}${file.message ? ` (${file.message})` : ''}`);
   failed += crashedFiles.length;
 } else {
   console.error('no Vitest report: lint, the type check or Vitest itself failed before the tests ran');

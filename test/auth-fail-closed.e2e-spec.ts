@@ -13,7 +13,11 @@ let projectId: string;
 const issued: string[] = [];
 
 async function token(type: 'opaque' | 'jwt'): Promise<string> {
-  const value = await zitadel.issueToken({ userId, type, scopes: ['openid', ZitadelScopes.projectAudience(projectId)] });
+  const value = await zitadel.issueToken({
+    userId,
+    type,
+    scopes: ['openid', ZitadelScopes.projectAudience(projectId)],
+  });
   issued.push(value);
   return value;
 }
@@ -54,12 +58,44 @@ describe.each(PLATFORMS)('failing closed over %s', (platform) => {
     ['a 503 with Retry-After', { endpoint: 'introspect', status: 503, headers: { 'retry-after': '1' } }],
     ['a dropped connection', { endpoint: 'introspect', drop: true }],
     ['no answer within the timeout', { endpoint: 'introspect', delayMs: 2000 }],
-    ['an HTML page', { endpoint: 'introspect', status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' }],
-    ['"active" as a string', { endpoint: 'introspect', status: 200, headers: { 'content-type': 'application/json' }, body: { active: 'true', sub: '1' } }],
-    ['"exp" as a string', { endpoint: 'introspect', status: 200, headers: { 'content-type': 'application/json' }, body: { active: true, sub: '1', exp: 'soon' } }],
+    [
+      'an HTML page',
+      {
+        endpoint: 'introspect',
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>maintenance</html>',
+      },
+    ],
+    [
+      '"active" as a string',
+      {
+        endpoint: 'introspect',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { active: 'true', sub: '1' },
+      },
+    ],
+    [
+      '"exp" as a string',
+      {
+        endpoint: 'introspect',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { active: true, sub: '1', exp: 'soon' },
+      },
+    ],
     ['a redirect', { endpoint: 'introspect', status: 302, headers: { location: 'http://127.0.0.1:9/' } }],
     ['a 404', { endpoint: 'introspect', status: 404 }],
-    ['a refused client (400 unauthorized_client)', { endpoint: 'introspect', status: 400, headers: { 'content-type': 'application/json' }, body: { error: 'unauthorized_client' } }],
+    [
+      'a refused client (400 unauthorized_client)',
+      {
+        endpoint: 'introspect',
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: { error: 'unauthorized_client' },
+      },
+    ],
   ];
 
   it.each(introspectionFaults)('answers 503 when introspection meets %s, and does not cache it', async (_, fault) => {
@@ -79,7 +115,10 @@ describe.each(PLATFORMS)('failing closed over %s', (platform) => {
     const opaque = await token('opaque');
     zitadel.injectFault({ endpoint: 'introspect', status: 500 });
     expect((await get(app.url, '/reports/all', { token: opaque })).status).toBe(503);
-    expect(await get(app.url, '/reports/status', { token: opaque })).toMatchObject({ status: 200, body: { sub: null } });
+    expect(await get(app.url, '/reports/status', { token: opaque })).toMatchObject({
+      status: 200,
+      body: { sub: null },
+    });
   });
 
   it('still answers 401 without a token while ZITADEL is down', async () => {
@@ -98,10 +137,23 @@ describe('failing closed before discovery or the JWKS are loaded', () => {
   const cases: [string, EmulatorFault, 'opaque' | 'jwt'][] = [
     ['discovery answers 500', { endpoint: 'discovery', status: 500 }, 'jwt'],
     ['discovery is unreachable', { endpoint: 'discovery', drop: true }, 'opaque'],
-    ['discovery answers garbage', { endpoint: 'discovery', status: 200, headers: { 'content-type': 'application/json' }, body: { issuer: 'https://evil.example' } }, 'jwt'],
+    [
+      'discovery answers garbage',
+      {
+        endpoint: 'discovery',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { issuer: 'https://evil.example' },
+      },
+      'jwt',
+    ],
     ['the JWKS answers 500', { endpoint: 'jwks', status: 500 }, 'jwt'],
     ['the JWKS is too slow', { endpoint: 'jwks', delayMs: 2000 }, 'jwt'],
-    ['the JWKS is malformed', { endpoint: 'jwks', status: 200, headers: { 'content-type': 'application/json' }, body: { keys: 'none' } }, 'jwt'],
+    [
+      'the JWKS is malformed',
+      { endpoint: 'jwks', status: 200, headers: { 'content-type': 'application/json' }, body: { keys: 'none' } },
+      'jwt',
+    ],
   ];
   it.each(cases)('answers 503 when %s, and recovers once ZITADEL does', async (_, fault, type) => {
     const app: RunningApp = await startApp('express', guardedAppModule(options));

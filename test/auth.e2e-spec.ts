@@ -4,7 +4,13 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ZitadelAuthGuard, ZitadelConfigurationError, ZitadelModule, ZitadelScopes, type ZitadelModuleOptions } from 'nestjs-zitadel';
+import {
+  ZitadelAuthGuard,
+  ZitadelConfigurationError,
+  ZitadelModule,
+  ZitadelScopes,
+  type ZitadelModuleOptions,
+} from 'nestjs-zitadel';
 import { ZitadelEmulator, type EmulatorOrg } from 'nestjs-zitadel/testing';
 import { withAlgNone, withHs256OverPublicKey, withTamperedPayload, withUnknownKey } from './support/forged-tokens.js';
 import { get, guardedAppModule } from './support/guarded-app.js';
@@ -22,11 +28,22 @@ const users: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', c
 const issued: string[] = [];
 
 /** An opaque or JWT access token for a user, with the project in its audience and its roles asserted. */
-async function tokenFor(user: keyof typeof users, type: 'opaque' | 'jwt', extra: { scopes?: string[]; expiresIn?: number; notBefore?: Date } = {}): Promise<string> {
+async function tokenFor(
+  user: keyof typeof users,
+  type: 'opaque' | 'jwt',
+  extra: { scopes?: string[]; expiresIn?: number; notBefore?: Date } = {},
+): Promise<string> {
   const token = await zitadel.issueToken({
     userId: users[user],
     type,
-    scopes: extra.scopes ?? ['openid', 'profile', 'email', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles(), ZitadelScopes.resourceOwner()],
+    scopes: extra.scopes ?? [
+      'openid',
+      'profile',
+      'email',
+      ZitadelScopes.projectAudience(projectId),
+      ZitadelScopes.allProjectRoles(),
+      ZitadelScopes.resourceOwner(),
+    ],
     ...(extra.expiresIn === undefined ? {} : { expiresIn: extra.expiresIn }),
     ...(extra.notBefore === undefined ? {} : { notBefore: extra.notBefore }),
   });
@@ -71,19 +88,25 @@ describe.each(PLATFORMS)('ZitadelAuthGuard over %s', (platform) => {
     expect((await call(`/reports/mine?access_token=${token}`)).status).toBe(401);
   });
 
-  it.each(['opaque', 'jwt'] as const)('accepts a valid %s token and hands the verified user to @CurrentUser', async (type) => {
-    const answer = await call('/reports/mine', { token: await tokenFor('alice', type) });
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({
-      sub: users.alice,
-      same: true,
-      source: type === 'jwt' ? 'jwt' : 'introspection',
-      roles: { admin: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain }, editor: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain } },
-      // ZITADEL's JWT access tokens carry no profile claims; introspection adds them.
-      email: type === 'jwt' ? null : 'alice@acme.test',
-      org: zitadel.defaultOrg.id,
-    });
-  });
+  it.each(['opaque', 'jwt'] as const)(
+    'accepts a valid %s token and hands the verified user to @CurrentUser',
+    async (type) => {
+      const answer = await call('/reports/mine', { token: await tokenFor('alice', type) });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        sub: users.alice,
+        same: true,
+        source: type === 'jwt' ? 'jwt' : 'introspection',
+        roles: {
+          admin: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain },
+          editor: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain },
+        },
+        // ZITADEL's JWT access tokens carry no profile claims; introspection adds them.
+        email: type === 'jwt' ? null : 'alice@acme.test',
+        org: zitadel.defaultOrg.id,
+      });
+    },
+  );
 
   it('reads the scheme case-insensitively and refuses more than one token', async () => {
     const token = await tokenFor('alice', 'jwt');
@@ -96,9 +119,15 @@ describe.each(PLATFORMS)('ZitadelAuthGuard over %s', (platform) => {
   describe('refuses bad tokens with 401 invalid_token', () => {
     const cases: [string, () => Promise<string>][] = [
       ['alg none', async () => withAlgNone(await tokenFor('alice', 'jwt'))],
-      ['HS256 signed with the public key', async () => withHs256OverPublicKey(await tokenFor('alice', 'jwt'), await emulatorPublicKey())],
+      [
+        'HS256 signed with the public key',
+        async () => withHs256OverPublicKey(await tokenFor('alice', 'jwt'), await emulatorPublicKey()),
+      ],
       ['an unknown kid', async () => withUnknownKey(await tokenFor('alice', 'jwt'))],
-      ['a tampered payload', async () => withTamperedPayload(await tokenFor('carol', 'jwt'), (claims) => ({ ...claims, sub: users.alice }))],
+      [
+        'a tampered payload',
+        async () => withTamperedPayload(await tokenFor('carol', 'jwt'), (claims) => ({ ...claims, sub: users.alice })),
+      ],
       ['an expired JWT', () => tokenFor('alice', 'jwt', { expiresIn: -60 })],
       ['an expired opaque token', () => tokenFor('alice', 'opaque', { expiresIn: -60 })],
       ['a JWT not valid yet', () => tokenFor('alice', 'jwt', { notBefore: new Date(Date.now() + 3_600_000) })],
@@ -146,13 +175,21 @@ describe.each(PLATFORMS)('ZitadelAuthGuard over %s', (platform) => {
       expect((await call(`/reports/orgs/${otherOrg.id}`, { token: bob })).status).toBe(200);
       expect((await call(`/reports/orgs/${home}`, { token: bob })).status).toBe(403);
       expect((await call('/reports/org-header', { token: alice, headers: { 'x-org-id': home } })).status).toBe(200);
-      expect((await call('/reports/org-header', { token: alice, headers: { 'x-org-id': otherOrg.id } })).status).toBe(403);
-      expect((await call('/reports/org-header', { token: bob, headers: { 'x-org-id': otherOrg.id } })).status).toBe(200);
+      expect((await call('/reports/org-header', { token: alice, headers: { 'x-org-id': otherOrg.id } })).status).toBe(
+        403,
+      );
+      expect((await call('/reports/org-header', { token: bob, headers: { 'x-org-id': otherOrg.id } })).status).toBe(
+        200,
+      );
       expect((await call('/reports/org-header', { token: alice })).status).toBe(403);
     });
 
     it('handler metadata overrides class metadata', async () => {
-      const [alice, bob, carol] = await Promise.all([tokenFor('alice', 'jwt'), tokenFor('bob', 'jwt'), tokenFor('carol', 'jwt')]);
+      const [alice, bob, carol] = await Promise.all([
+        tokenFor('alice', 'jwt'),
+        tokenFor('bob', 'jwt'),
+        tokenFor('carol', 'jwt'),
+      ]);
       expect((await call('/open')).status).toBe(200);
       expect((await call('/open/admin')).status).toBe(401);
       expect((await call('/open/admin', { token: carol })).status).toBe(403);
@@ -168,12 +205,19 @@ describe.each(PLATFORMS)('ZitadelAuthGuard over %s', (platform) => {
   describe('@Public', () => {
     it('needs no token, still attaches the user of a valid one, and ignores a bad one', async () => {
       expect((await call('/reports/status')).body).toEqual({ sub: null });
-      expect((await call('/reports/status', { token: await tokenFor('alice', 'opaque') })).body).toEqual({ sub: users.alice });
-      expect((await call('/reports/status', { token: await tokenFor('alice', 'jwt') })).body).toEqual({ sub: users.alice });
+      expect((await call('/reports/status', { token: await tokenFor('alice', 'opaque') })).body).toEqual({
+        sub: users.alice,
+      });
+      expect((await call('/reports/status', { token: await tokenFor('alice', 'jwt') })).body).toEqual({
+        sub: users.alice,
+      });
       const forged = withTamperedPayload(await tokenFor('carol', 'jwt'), (claims) => ({ ...claims, sub: users.alice }));
       expect(await call('/reports/status', { token: forged })).toMatchObject({ status: 200, body: { sub: null } });
       expect(await call('/reports/status', { token: 'garbage' })).toMatchObject({ status: 200, body: { sub: null } });
-      expect(await call('/reports/status', { authorization: 'Bearer a b' })).toMatchObject({ status: 200, body: { sub: null } });
+      expect(await call('/reports/status', { authorization: 'Bearer a b' })).toMatchObject({
+        status: 200,
+        body: { sub: null },
+      });
     });
   });
 
@@ -207,7 +251,10 @@ describe('token validation modes and signing keys', () => {
     const app = await appWith({ tokenValidation: 'introspection' });
     const before = zitadel.requestCount('introspect');
     const token = await tokenFor('alice', 'jwt');
-    expect(await get(app.url, '/reports/mine', { token })).toMatchObject({ status: 200, body: { source: 'introspection' } });
+    expect(await get(app.url, '/reports/mine', { token })).toMatchObject({
+      status: 200,
+      body: { source: 'introspection' },
+    });
     expect(zitadel.requestCount('introspect')).toBe(before + 1);
     const revokedToken = revoked(await tokenFor('alice', 'jwt'));
     expect((await get(app.url, '/reports/mine', { token: revokedToken })).status).toBe(401);
@@ -248,15 +295,22 @@ describe('bootstrap', () => {
     const compile = Test.createTestingModule(guardedAppModule({ issuer: zitadel.issuer })).compile();
     const error = await compile.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZitadelConfigurationError);
-    expect((error as ZitadelConfigurationError).issues.map((issue) => issue.path)).toEqual(['projectId', 'apiApplication']);
-    const jwtOnly = await Test.createTestingModule(guardedAppModule({ issuer: zitadel.issuer, tokenValidation: 'jwt', projectId }))
+    expect((error as ZitadelConfigurationError).issues.map((issue) => issue.path)).toEqual([
+      'projectId',
+      'apiApplication',
+    ]);
+    const jwtOnly = await Test.createTestingModule(
+      guardedAppModule({ issuer: zitadel.issuer, tokenValidation: 'jwt', projectId }),
+    )
       .compile()
       .then((moduleRef) => moduleRef.close());
     expect(jwtOnly).toBeUndefined();
   });
 
   it('does not ask for guard options in an app that does not use the guard', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ZitadelModule.forRoot({ issuer: zitadel.issuer })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ZitadelModule.forRoot({ issuer: zitadel.issuer })],
+    }).compile();
     await moduleRef.close();
   });
 
@@ -303,7 +357,11 @@ async function anotherIssuersToken(): Promise<string> {
   const other = await ZitadelEmulator.start();
   try {
     const user = other.createHumanUser({ userName: 'mallory' });
-    return await other.issueToken({ userId: user.userId, type: 'jwt', scopes: ['openid', ZitadelScopes.projectAudience(projectId)] });
+    return await other.issueToken({
+      userId: user.userId,
+      type: 'jwt',
+      scopes: ['openid', ZitadelScopes.projectAudience(projectId)],
+    });
   } finally {
     await other.close();
   }

@@ -25,9 +25,14 @@ interface Run {
 
 function cli(args: string[], stdin?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+      },
+    );
     child.stdin?.end(stdin ?? '');
   });
 }
@@ -48,7 +53,15 @@ afterAll(() => zitadel.close());
 
 describe('nestjs-zitadel CLI', () => {
   it('prints an access token, which introspect then reports active', async () => {
-    const token = await cli(['token', '--issuer', zitadel.issuer, '--key-file', serviceUserKeyPath, '--scope', `urn:zitadel:iam:org:project:id:${projectId}:aud`]);
+    const token = await cli([
+      'token',
+      '--issuer',
+      zitadel.issuer,
+      '--key-file',
+      serviceUserKeyPath,
+      '--scope',
+      `urn:zitadel:iam:org:project:id:${projectId}:aud`,
+    ]);
     expect(token).toMatchObject({ code: 0, stderr: '' });
     const value = token.stdout.trim();
     expect(value).toMatch(/^\S{20,}$/);
@@ -62,11 +75,15 @@ describe('nestjs-zitadel CLI', () => {
   it('lists every option in --help', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const option of ['token', 'introspect', '--issuer', '--key-file', '--scope', '--token', '--help', '--version']) expect(help.stdout).toContain(option);
+    for (const option of ['token', 'introspect', '--issuer', '--key-file', '--scope', '--token', '--help', '--version'])
+      expect(help.stdout).toContain(option);
   });
 
   it('exits 2 with a clear message for bad usage', async () => {
-    expect(await cli(['token', '--key-file', serviceUserKeyPath])).toMatchObject({ code: 2, stderr: expect.stringContaining('--issuer is required') });
+    expect(await cli(['token', '--key-file', serviceUserKeyPath])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--issuer is required'),
+    });
     expect(await cli(['mint'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "mint"') });
   });
 

@@ -30,7 +30,13 @@ beforeAll(async () => {
   zitadel.addProjectRole(otherProjectId, { key: 'payer' });
   secretApi = await zitadel.createApiApplication({ projectId, authMethod: 'client_secret_basic' });
   keyApi = await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' });
-  human = zitadel.createHumanUser({ userName: 'ada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', preferredLanguage: 'en' });
+  human = zitadel.createHumanUser({
+    userName: 'ada',
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    preferredLanguage: 'en',
+  });
   zitadel.grantRoles({ userId: human.userId, projectId, roleKeys: ['reader'] });
   zitadel.grantRoles({ userId: human.userId, projectId: otherProjectId, roleKeys: ['payer'] });
 });
@@ -38,15 +44,29 @@ afterAll(() => zitadel.close());
 
 const now = (): number => Math.floor(Date.now() / 1000);
 const formUrlEncode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${formUrlEncode(id)}:${formUrlEncode(secret)}`).toString('base64')}`;
+const basic = (id: string, secret: string): string =>
+  `Basic ${Buffer.from(`${formUrlEncode(id)}:${formUrlEncode(secret)}`).toString('base64')}`;
 const audience = (id: string): string => `urn:zitadel:iam:org:project:id:${id}:aud`;
 
 /** A `private_key_jwt` client assertion as an API signs it. */
-function clientAssertion(app: EmulatorApiApplication, options: { claims?: JWTPayload; key?: KeyObject } = {}): Promise<string> {
+function clientAssertion(
+  app: EmulatorApiApplication,
+  options: { claims?: JWTPayload; key?: KeyObject } = {},
+): Promise<string> {
   const file = app.keyFile;
   if (file === undefined) throw new Error('the app has no key');
-  const claims = { iss: app.clientId, sub: app.clientId, aud: zitadel.issuer, iat: now() - 5, exp: now() + 60, jti: randomUUID(), ...options.claims };
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: file.keyId }).sign(options.key ?? createPrivateKey(file.key));
+  const claims = {
+    iss: app.clientId,
+    sub: app.clientId,
+    aud: zitadel.issuer,
+    iat: now() - 5,
+    exp: now() + 60,
+    jti: randomUUID(),
+    ...options.claims,
+  };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: file.keyId })
+    .sign(options.key ?? createPrivateKey(file.key));
 }
 
 /** Client credentials of the key-based API: an assertion signed with its key, claims overridable. */
@@ -54,7 +74,11 @@ const byAssertion = async (options: Parameters<typeof clientAssertion>[1]): Prom
   form: { client_assertion_type: ASSERTION_TYPE, client_assertion: await clientAssertion(keyApi, options) },
 });
 
-async function call(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown; response: Response }> {
+async function call(
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; response: Response }> {
   const response = await fetch(`${zitadel.issuer}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -65,8 +89,15 @@ async function call(path: string, form: Record<string, string>, headers: Record<
 }
 
 /** Introspection as the secret API. */
-async function introspect(token: string, app: EmulatorApiApplication = secretApi): Promise<{ status: number; body: unknown }> {
-  const { status, body } = await call('/oauth/v2/introspect', { token }, { authorization: basic(app.clientId, app.clientSecret ?? '') });
+async function introspect(
+  token: string,
+  app: EmulatorApiApplication = secretApi,
+): Promise<{ status: number; body: unknown }> {
+  const { status, body } = await call(
+    '/oauth/v2/introspect',
+    { token },
+    { authorization: basic(app.clientId, app.clientSecret ?? '') },
+  );
   return { status, body };
 }
 
@@ -77,7 +108,11 @@ describe('introspection: client authentication', () => {
   it('accepts client_secret_basic and private_key_jwt', async () => {
     const token = await issue(['openid', audience(projectId)]);
     expect(await introspect(token)).toMatchObject({ status: 200, body: { active: true } });
-    const byKey = await call('/oauth/v2/introspect', { token, client_assertion_type: ASSERTION_TYPE, client_assertion: await clientAssertion(keyApi) });
+    const byKey = await call('/oauth/v2/introspect', {
+      token,
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: await clientAssertion(keyApi),
+    });
     expect(byKey).toMatchObject({ status: 200, body: { active: true, sub: human.userId } });
   });
 
@@ -85,7 +120,10 @@ describe('introspection: client authentication', () => {
     ['a wrong secret', async () => ({ authorization: basic(secretApi.clientId, 'wrong') })],
     ['an unknown client', async () => ({ authorization: basic('123@nowhere', 'x') })],
     ['a secret for a key-based app', async () => ({ authorization: basic(keyApi.clientId, 'x') })],
-    ['an assertion signed by another key', () => byAssertion({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
+    [
+      'an assertion signed by another key',
+      () => byAssertion({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+    ],
     ['an assertion for another audience', () => byAssertion({ claims: { aud: 'https://elsewhere' } })],
     ['an expired assertion', () => byAssertion({ claims: { exp: now() - 5 } })],
     ['an assertion issued more than an hour ago', () => byAssertion({ claims: { iat: now() - 3700 } })],
@@ -93,7 +131,11 @@ describe('introspection: client authentication', () => {
   ])('refuses %s with 400 {"error":"unauthorized_client"}', async (_name, credentials) => {
     const token = await issue(['openid', audience(projectId)]);
     const { form = {}, authorization } = await credentials();
-    const result = await call('/oauth/v2/introspect', { token, ...form }, authorization === undefined ? {} : { authorization });
+    const result = await call(
+      '/oauth/v2/introspect',
+      { token, ...form },
+      authorization === undefined ? {} : { authorization },
+    );
     expect(result.status).toBe(400);
     expect(result.body).toEqual({ error: 'unauthorized_client' });
   });
@@ -107,11 +149,19 @@ describe('introspection: client authentication', () => {
       status: 400,
       body: { error: 'invalid_client', error_description: 'client must be authenticated' },
     });
-    expect(await call('/oauth/v2/introspect', {}, { authorization: basic(secretApi.clientId, secretApi.clientSecret ?? '') })).toMatchObject({
+    expect(
+      await call(
+        '/oauth/v2/introspect',
+        {},
+        { authorization: basic(secretApi.clientId, secretApi.clientSecret ?? '') },
+      ),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_request', error_description: 'token missing' },
     });
-    expect(await call('/oauth/v2/introspect', { token: 'x', client_assertion_type: 'other', client_assertion: 'a.b.c' })).toMatchObject({
+    expect(
+      await call('/oauth/v2/introspect', { token: 'x', client_assertion_type: 'other', client_assertion: 'a.b.c' }),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_request', error_description: 'invalid client_assertion_type other' },
     });
@@ -119,7 +169,13 @@ describe('introspection: client authentication', () => {
 
   it('hides an unparsable client assertion as an inactive token, as ZITADEL does', async () => {
     const token = await issue(['openid', audience(projectId)]);
-    expect(await call('/oauth/v2/introspect', { token, client_assertion_type: ASSERTION_TYPE, client_assertion: 'not-a-jwt' })).toMatchObject({
+    expect(
+      await call('/oauth/v2/introspect', {
+        token,
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: 'not-a-jwt',
+      }),
+    ).toMatchObject({
       status: 200,
       body: { active: false },
     });
@@ -135,7 +191,11 @@ describe('introspection: the audience rule and inactive tokens', () => {
     expect((await introspect(forProject)).body).toMatchObject({ active: true });
     expect(await introspect(forOther)).toEqual({ status: 200, body: { active: false } });
     expect(await introspect(forNobody)).toEqual({ status: 200, body: { active: false } });
-    expect((await introspect(forClient)).body).toMatchObject({ active: true, aud: [secretApi.clientId, projectId], client_id: secretApi.clientId });
+    expect((await introspect(forClient)).body).toMatchObject({
+      active: true,
+      aud: [secretApi.clientId, projectId],
+      client_id: secretApi.clientId,
+    });
   });
 
   it('answers {"active":false} for expired, not-yet-valid, revoked, unknown and tampered tokens, opaque or JWT', async () => {
@@ -143,19 +203,26 @@ describe('introspection: the audience rule and inactive tokens', () => {
     for (const type of ['opaque', 'jwt'] as const) {
       const revoked = await issue(scopes, { type });
       expect(zitadel.revokeToken(revoked)).toBe(true);
-      const inactive = [await issue(scopes, { type, expiresIn: -10 }), await issue(scopes, { type, notBefore: new Date(Date.now() + 60_000) }), revoked];
+      const inactive = [
+        await issue(scopes, { type, expiresIn: -10 }),
+        await issue(scopes, { type, notBefore: new Date(Date.now() + 60_000) }),
+        revoked,
+      ];
       for (const token of inactive) expect(await introspect(token)).toEqual({ status: 200, body: { active: false } });
     }
     const jwt = await issue(scopes, { type: 'jwt' });
     const [header, , signature] = jwt.split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(jwt), sub: '1' })).toString('base64url')}.${signature}`;
-    for (const token of ['unknown', randomUUID(), forged]) expect(await introspect(token)).toEqual({ status: 200, body: { active: false } });
+    for (const token of ['unknown', randomUUID(), forged])
+      expect(await introspect(token)).toEqual({ status: 200, body: { active: false } });
   });
 
   it('does not accept a JWT signed by a key the instance does not publish', async () => {
     const jwt = await issue(['openid', audience(projectId)], { type: 'jwt' });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const resigned = await new SignJWT(decodeJwt(jwt)).setProtectedHeader({ alg: 'RS256', kid: 'foreign' }).sign(privateKey);
+    const resigned = await new SignJWT(decodeJwt(jwt))
+      .setProtectedHeader({ alg: 'RS256', kid: 'foreign' })
+      .sign(privateKey);
     expect(await introspect(resigned)).toEqual({ status: 200, body: { active: false } });
   });
 });
@@ -196,12 +263,19 @@ describe('introspection: what an active token carries', () => {
   });
 
   it('leaves out profile claims and username without the profile scope, and other projects’ roles always', async () => {
-    const token = await issue(['openid', audience(projectId), audience(otherProjectId), 'urn:zitadel:iam:org:projects:roles']);
+    const token = await issue([
+      'openid',
+      audience(projectId),
+      audience(otherProjectId),
+      'urn:zitadel:iam:org:projects:roles',
+    ]);
     const body = (await introspect(token)).body as Record<string, unknown>;
     expect(body).not.toHaveProperty('username');
     expect(body).not.toHaveProperty('name');
     expect(body).not.toHaveProperty(`urn:zitadel:iam:org:project:${otherProjectId}:roles`);
-    expect(body[`urn:zitadel:iam:org:project:${projectId}:roles`]).toEqual({ reader: { [zitadel.defaultOrg.id]: 'zitadel.localhost' } });
+    expect(body[`urn:zitadel:iam:org:project:${projectId}:roles`]).toEqual({
+      reader: { [zitadel.defaultOrg.id]: 'zitadel.localhost' },
+    });
   });
 
   it('reflects grants as they are at introspection time for opaque tokens', async () => {
@@ -223,7 +297,9 @@ describe('introspection: what an active token carries', () => {
 
   it('puts roles into user JWTs as requested by scope', async () => {
     const jwt = await issue(['openid', audience(projectId), 'urn:zitadel:iam:org:projects:roles'], { type: 'jwt' });
-    expect(decodeJwt(jwt)[`urn:zitadel:iam:org:project:${projectId}:roles`]).toEqual({ reader: { [zitadel.defaultOrg.id]: 'zitadel.localhost' } });
+    expect(decodeJwt(jwt)[`urn:zitadel:iam:org:project:${projectId}:roles`]).toEqual({
+      reader: { [zitadel.defaultOrg.id]: 'zitadel.localhost' },
+    });
   });
 });
 
@@ -231,7 +307,10 @@ describe('signing key rotation', () => {
   it('keeps the old key published after a rotation, then drops it on request', async () => {
     const scopes = ['openid', audience(projectId)];
     const before = await issue(scopes, { type: 'jwt' });
-    const keys = async (): Promise<string[]> => ((await (await fetch(`${zitadel.issuer}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    const keys = async (): Promise<string[]> =>
+      ((await (await fetch(`${zitadel.issuer}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] }).keys.map(
+        (k) => k.kid,
+      );
     const oldKid = String(JSON.parse(Buffer.from(before.split('.')[0] ?? '', 'base64url').toString()).kid);
     await zitadel.rotateSigningKeys();
     const after = await issue(scopes, { type: 'jwt' });
@@ -247,26 +326,40 @@ describe('signing key rotation', () => {
   });
 });
 
-const userinfo = (headers: Record<string, string>): Promise<Response> => fetch(`${zitadel.issuer}/oidc/v1/userinfo`, { headers });
+const userinfo = (headers: Record<string, string>): Promise<Response> =>
+  fetch(`${zitadel.issuer}/oidc/v1/userinfo`, { headers });
 
 describe('userinfo', () => {
   it('answers the user’s claims for a Bearer token', async () => {
     const token = await issue(['openid', 'profile', 'email']);
     const response = await userinfo({ authorization: `Bearer ${token}` });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ sub: human.userId, name: 'Ada Lovelace', email: 'ada@example.com', email_verified: true, preferred_username: 'ada' });
+    expect(await response.json()).toMatchObject({
+      sub: human.userId,
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      email_verified: true,
+      preferred_username: 'ada',
+    });
   });
 
   it('asserts the roles of the token’s app project when the project asserts roles on authentication', async () => {
     for (const assertRolesOnAuthentication of [true, false]) {
-      const project = zitadel.createProject({ name: `assert-${assertRolesOnAuthentication}`, assertRolesOnAuthentication });
+      const project = zitadel.createProject({
+        name: `assert-${assertRolesOnAuthentication}`,
+        assertRolesOnAuthentication,
+      });
       zitadel.addProjectRole(project.id, { key: 'viewer' });
       zitadel.grantRoles({ userId: human.userId, projectId: project.id, roleKeys: ['viewer'] });
       const web = await zitadel.createOidcApplication({ projectId: project.id, authMethod: 'none' });
       const token = await issue(['openid'], { clientId: web.clientId });
       const claims = (await (await userinfo({ authorization: `Bearer ${token}` })).json()) as Record<string, unknown>;
       const roles = { viewer: { [zitadel.defaultOrg.id]: 'zitadel.localhost' } };
-      if (assertRolesOnAuthentication) expect(claims).toMatchObject({ 'urn:zitadel:iam:org:project:roles': roles, [`urn:zitadel:iam:org:project:${project.id}:roles`]: roles });
+      if (assertRolesOnAuthentication)
+        expect(claims).toMatchObject({
+          'urn:zitadel:iam:org:project:roles': roles,
+          [`urn:zitadel:iam:org:project:${project.id}:roles`]: roles,
+        });
       else expect(Object.keys(claims).filter((claim) => claim.endsWith(':roles'))).toEqual([]);
     }
   });
@@ -287,7 +380,8 @@ describe('revocation', () => {
   it('lets an OIDC application revoke its users’ tokens, and answers 200 for unknown ones', async () => {
     const web = await zitadel.createOidcApplication({ projectId, authMethod: 'client_secret_basic' });
     const token = await issue(['openid', audience(projectId)], { clientId: web.clientId });
-    const revoke = (value: string): ReturnType<typeof call> => call('/oauth/v2/revoke', { token: value }, { authorization: basic(web.clientId, web.clientSecret ?? '') });
+    const revoke = (value: string): ReturnType<typeof call> =>
+      call('/oauth/v2/revoke', { token: value }, { authorization: basic(web.clientId, web.clientSecret ?? '') });
     expect((await introspect(token)).body).toMatchObject({ active: true });
     expect(await revoke(token)).toMatchObject({ status: 200, body: '' });
     expect(await introspect(token)).toEqual({ status: 200, body: { active: false } });
@@ -297,17 +391,27 @@ describe('revocation', () => {
   it('leaves a token of another client alone', async () => {
     const web = await zitadel.createOidcApplication({ projectId, authMethod: 'client_secret_basic' });
     const token = await issue(['openid', audience(projectId)]);
-    expect(await call('/oauth/v2/revoke', { token }, { authorization: basic(web.clientId, web.clientSecret ?? '') })).toMatchObject({ status: 200 });
+    expect(
+      await call('/oauth/v2/revoke', { token }, { authorization: basic(web.clientId, web.clientSecret ?? '') }),
+    ).toMatchObject({ status: 200 });
     expect((await introspect(token)).body).toMatchObject({ active: true });
   });
 
   it('refuses API applications and bad client credentials with ZITADEL’s invalid_client answers', async () => {
     const web = await zitadel.createOidcApplication({ projectId, authMethod: 'client_secret_basic' });
-    expect(await call('/oauth/v2/revoke', { token: 'x' }, { authorization: basic(secretApi.clientId, secretApi.clientSecret ?? '') })).toMatchObject({
+    expect(
+      await call(
+        '/oauth/v2/revoke',
+        { token: 'x' },
+        { authorization: basic(secretApi.clientId, secretApi.clientSecret ?? '') },
+      ),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_client', error_description: 'no active client not found' },
     });
-    expect(await call('/oauth/v2/revoke', { token: 'x' }, { authorization: basic(web.clientId, 'wrong') })).toMatchObject({
+    expect(
+      await call('/oauth/v2/revoke', { token: 'x' }, { authorization: basic(web.clientId, 'wrong') }),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_client', error_description: 'invalid secret' },
     });

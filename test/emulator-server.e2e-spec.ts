@@ -33,10 +33,18 @@ describe('discovery and keys', () => {
       end_session_endpoint: `${issuer}/oidc/v1/end_session`,
       jwks_uri: `${issuer}/oauth/v2/keys`,
       scopes_supported: expect.arrayContaining(['openid', 'profile', 'email']),
-      grant_types_supported: expect.arrayContaining(['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer']),
+      grant_types_supported: expect.arrayContaining([
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      ]),
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
-      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      revocation_endpoint_auth_methods_supported: [
+        'none',
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ],
       id_token_signing_alg_values_supported: ['RS256'],
     });
   });
@@ -44,7 +52,14 @@ describe('discovery and keys', () => {
   it('serves the signing keys as RS256 JWKs with kid and use sig, and no private part', async () => {
     const { keys } = (await (await get('/oauth/v2/keys')).json()) as { keys: Record<string, unknown>[] };
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toEqual({ use: 'sig', kty: 'RSA', kid: expect.stringMatching(/^\d{18}$/), alg: 'RS256', n: expect.any(String), e: 'AQAB' });
+    expect(keys[0]).toEqual({
+      use: 'sig',
+      kty: 'RSA',
+      kid: expect.stringMatching(/^\d{18}$/),
+      alg: 'RS256',
+      n: expect.any(String),
+      e: 'AQAB',
+    });
   });
 
   it('answers the advertised end_session endpoint', async () => {
@@ -66,7 +81,13 @@ describe('discovery and keys', () => {
 
 describe('fault injection', () => {
   it('answers with the fault’s status, body and headers, then removes itself after `times`', async () => {
-    zitadel.injectFault({ endpoint: 'jwks', status: 503, body: { error: 'unavailable' }, headers: { 'retry-after': '7' }, times: 2 });
+    zitadel.injectFault({
+      endpoint: 'jwks',
+      status: 503,
+      body: { error: 'unavailable' },
+      headers: { 'retry-after': '7' },
+      times: 2,
+    });
     for (let i = 0; i < 2; i++) {
       const response = await get('/oauth/v2/keys');
       expect(response.status).toBe(503);
@@ -126,7 +147,10 @@ describe('request log', () => {
   it('records endpoint, method, path, status and time of every request, never the query string', async () => {
     const secret = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0.c2lnbmF0dXJl';
     await get(`/oidc/v1/userinfo?access_token=${secret}`);
-    await get('/oauth/v2/introspect', { method: 'POST', headers: { authorization: `Basic ${Buffer.from('id:pw').toString('base64')}` } });
+    await get('/oauth/v2/introspect', {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('id:pw').toString('base64')}` },
+    });
     const log = zitadel.requests;
     expect(log).toEqual([
       { endpoint: 'userinfo', method: 'GET', path: '/oidc/v1/userinfo', status: 401, at: expect.any(Date) },
@@ -160,10 +184,20 @@ describe('hostile input', () => {
   });
 
   it('answers garbage with OAuth errors, never a crash', async () => {
-    const bodies = ['\u0000\uffff%', '%', 'a=%E0%A4%A', 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=a.%FF.c&scope=openid', '{"json":true}'];
+    const bodies = [
+      '\u0000\uffff%',
+      '%',
+      'a=%E0%A4%A',
+      'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=a.%FF.c&scope=openid',
+      '{"json":true}',
+    ];
     for (const body of bodies) {
       for (const path of ['/oauth/v2/token', '/oauth/v2/introspect', '/oauth/v2/revoke', '/oidc/v1/userinfo']) {
-        const response = await get(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic !!!' }, body });
+        const response = await get(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic !!!' },
+          body,
+        });
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
         expect(await response.json()).toHaveProperty('error');
@@ -174,7 +208,8 @@ describe('hostile input', () => {
 });
 
 /** Open TCP servers and sockets of this process. */
-const handles = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'TCPSocketWrap').length;
+const handles = (): number =>
+  process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'TCPSocketWrap').length;
 
 describe('close', () => {
   it('closes the server and every connection, keep-alive and in-flight ones, leaving no handle', async () => {
@@ -193,8 +228,13 @@ describe('close', () => {
     emulator.injectFault({ endpoint: 'jwks', delayMs: 60_000 });
     const pending = fetch(`${emulator.issuer}/oauth/v2/keys`).catch((error: unknown) => error);
     // And one still uploading its body: only closing every connection ends it.
-    const uploading = request(`${emulator.issuer}/oauth/v2/token`, { method: 'POST', headers: { 'content-length': '1000' } });
-    const uploadClosed = new Promise<void>((resolve) => uploading.on('error', () => resolve()).on('close', () => resolve()));
+    const uploading = request(`${emulator.issuer}/oauth/v2/token`, {
+      method: 'POST',
+      headers: { 'content-length': '1000' },
+    });
+    const uploadClosed = new Promise<void>((resolve) =>
+      uploading.on('error', () => resolve()).on('close', () => resolve()),
+    );
     uploading.write('grant_type=');
     // Both are logged on arrival, unanswered (status 0).
     await vi.waitFor(() => expect(emulator.requests.map((r) => r.endpoint).sort()).toEqual(['jwks', 'jwks', 'token']));

@@ -33,10 +33,16 @@ interface Claims {
 function assertion(claims: Claims = {}, options: { kid?: string; key?: KeyObject } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const all = { iss: keyFile.userId, sub: keyFile.userId, aud: zitadel.issuer, iat: now - 2, exp: now + 60, ...claims };
-  return new SignJWT({ ...all }).setProtectedHeader({ alg: 'RS256', kid: options.kid ?? keyFile.keyId }).sign(options.key ?? privateKey);
+  return new SignJWT({ ...all })
+    .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? keyFile.keyId })
+    .sign(options.key ?? privateKey);
 }
 
-async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function post(
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${zitadel.issuer}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -45,12 +51,17 @@ async function post(path: string, form: Record<string, string>, headers: Record<
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const grant = async (jwt: string, scope = 'openid') => post('/oauth/v2/token', { grant_type: JWT_BEARER, assertion: jwt, scope });
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+const grant = async (jwt: string, scope = 'openid') =>
+  post('/oauth/v2/token', { grant_type: JWT_BEARER, assertion: jwt, scope });
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 describe('emulator discovery and keys', () => {
   it('publishes the discovery document with its issuer and endpoints', async () => {
-    const doc = (await (await fetch(`${zitadel.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const doc = (await (await fetch(`${zitadel.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(doc).toMatchObject({
       issuer: zitadel.issuer,
       token_endpoint: `${zitadel.issuer}/oauth/v2/token`,
@@ -59,11 +70,18 @@ describe('emulator discovery and keys', () => {
       revocation_endpoint: `${zitadel.issuer}/oauth/v2/revoke`,
       userinfo_endpoint: `${zitadel.issuer}/oidc/v1/userinfo`,
     });
-    expect(doc['introspection_endpoint_auth_methods_supported']).toEqual(expect.arrayContaining(['client_secret_basic', 'private_key_jwt']));
+    expect(doc['introspection_endpoint_auth_methods_supported']).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'private_key_jwt']),
+    );
   });
 
   it('publishes RS256 signing keys and keeps the old one after a rotation', async () => {
-    const kids = async () => ((await (await fetch(`${zitadel.issuer}/oauth/v2/keys`)).json()) as { keys: { kid: string; alg: string; use: string }[] }).keys;
+    const kids = async () =>
+      (
+        (await (await fetch(`${zitadel.issuer}/oauth/v2/keys`)).json()) as {
+          keys: { kid: string; alg: string; use: string }[];
+        }
+      ).keys;
     const before = await kids();
     expect(before).toEqual([expect.objectContaining({ alg: 'RS256', use: 'sig', kid: expect.any(String) })]);
     await zitadel.rotateSigningKeys();
@@ -100,9 +118,21 @@ describe('emulator token endpoint: JWT-profile grant', () => {
     const expiring = await zitadel.addServiceUserKey(keyFile.userId, { expirationDate: new Date(Date.now() + 200) });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const now = Math.floor(Date.now() / 1000);
-    const unsigned = new UnsecuredJWT({}).setIssuer(keyFile.userId).setSubject(keyFile.userId).setAudience(zitadel.issuer).setIssuedAt(now - 2).setExpirationTime(now + 60).encode();
-    const hmac = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: keyFile.keyId }).setIssuer(keyFile.userId).setSubject(keyFile.userId)
-      .setAudience(zitadel.issuer).setIssuedAt(now - 2).setExpirationTime(now + 60).sign(new TextEncoder().encode('x'.repeat(32)));
+    const unsigned = new UnsecuredJWT({})
+      .setIssuer(keyFile.userId)
+      .setSubject(keyFile.userId)
+      .setAudience(zitadel.issuer)
+      .setIssuedAt(now - 2)
+      .setExpirationTime(now + 60)
+      .encode();
+    const hmac = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: keyFile.keyId })
+      .setIssuer(keyFile.userId)
+      .setSubject(keyFile.userId)
+      .setAudience(zitadel.issuer)
+      .setIssuedAt(now - 2)
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     const cases = [
       await assertion({}, { kid: '999' }),
       await assertion({}, { key: foreign }),
@@ -119,7 +149,10 @@ describe('emulator token endpoint: JWT-profile grant', () => {
 
   it('refuses a missing grant type and an unknown grant', async () => {
     expect(await post('/oauth/v2/token', {})).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-    expect(await post('/oauth/v2/token', { grant_type: 'password' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(await post('/oauth/v2/token', { grant_type: 'password' })).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
   });
 
   it('accepts a scope naming an unknown project: ZITADEL adds it to the audience unchecked', async () => {
@@ -132,16 +165,30 @@ describe('emulator token endpoint: JWT-profile grant', () => {
 describe('emulator token endpoint: client credentials', () => {
   it('decodes form-url-encoded Basic credentials (the test vector of ZITADEL docs)', async () => {
     zitadel.createServiceUser({ userName: '78366401571920522@amce', clientSecret: 'veryweaksecret!' });
-    const { status } = await post('/oauth/v2/token', { grant_type: 'client_credentials', scope: 'openid' }, {
-      authorization: 'Basic NzgzNjY0MDE1NzE5MjA1MjIlNDBhbWNlOnZlcnl3ZWFrc2VjcmV0JTIx',
-    });
+    const { status } = await post(
+      '/oauth/v2/token',
+      { grant_type: 'client_credentials', scope: 'openid' },
+      {
+        authorization: 'Basic NzgzNjY0MDE1NzE5MjA1MjIlNDBhbWNlOnZlcnl3ZWFrc2VjcmV0JTIx',
+      },
+    );
     expect(status).toBe(200);
     const raw = `Basic ${Buffer.from('78366401571920522@amce:veryweaksecret!').toString('base64')}`;
-    const plain = await post('/oauth/v2/token', { grant_type: 'client_credentials', scope: 'openid' }, { authorization: raw });
+    const plain = await post(
+      '/oauth/v2/token',
+      { grant_type: 'client_credentials', scope: 'openid' },
+      { authorization: raw },
+    );
     expect(plain.status).toBe(200); // '@' and '!' decode to themselves; a secret with '%' would not
     // internal/api/oidc clientCredentialsAuth: a wrong secret is a zerrors InvalidArgument, which
     // oidcError turns into 400 invalid_request with the i18n key as description.
-    expect(await post('/oauth/v2/token', { grant_type: 'client_credentials', scope: 'openid' }, { authorization: basic('78366401571920522@amce', 'wrong') })).toEqual({
+    expect(
+      await post(
+        '/oauth/v2/token',
+        { grant_type: 'client_credentials', scope: 'openid' },
+        { authorization: basic('78366401571920522@amce', 'wrong') },
+      ),
+    ).toEqual({
       status: 400,
       body: { error: 'invalid_request', error_description: 'Errors.User.Machine.Secret.Invalid' },
     });
@@ -151,12 +198,16 @@ describe('emulator token endpoint: client credentials', () => {
 async function tokenFor(scope: string): Promise<string> {
   return (await grant(await assertion(), scope)).body['access_token'] as string;
 }
-const introspect = (token: string, auth = basic(app.clientId, app.clientSecret ?? '')) => post('/oauth/v2/introspect', { token }, { authorization: auth });
+const introspect = (token: string, auth = basic(app.clientId, app.clientSecret ?? '')) =>
+  post('/oauth/v2/introspect', { token }, { authorization: auth });
 
 describe('emulator introspection', () => {
   it('answers active for a token with the project in its audience, inactive otherwise', async () => {
     const ours = await tokenFor(`openid urn:zitadel:iam:org:project:id:${projectId}:aud`);
-    expect(await introspect(ours)).toMatchObject({ status: 200, body: { active: true, sub: keyFile.userId, aud: [projectId], iss: zitadel.issuer, token_type: 'Bearer' } });
+    expect(await introspect(ours)).toMatchObject({
+      status: 200,
+      body: { active: true, sub: keyFile.userId, aud: [projectId], iss: zitadel.issuer, token_type: 'Bearer' },
+    });
     expect(await introspect(await tokenFor('openid'))).toEqual({ status: 200, body: { active: false } });
     expect(await introspect('garbage')).toEqual({ status: 200, body: { active: false } });
   });
@@ -167,12 +218,20 @@ describe('emulator introspection', () => {
     expect((await introspect(token)).body['active']).toBe(true);
     await zitadel.revokeToken(token);
     expect((await introspect(token)).body).toEqual({ active: false });
-    const expired = await zitadel.issueToken({ userId: user.userId, clientId: app.clientId, expiresIn: -5, type: 'jwt' });
+    const expired = await zitadel.issueToken({
+      userId: user.userId,
+      clientId: app.clientId,
+      expiresIn: -5,
+      type: 'jwt',
+    });
     expect((await introspect(expired)).body).toEqual({ active: false });
   });
 
   it('refuses a client that fails authentication with 400 unauthorized_client, and one without credentials as malformed', async () => {
-    expect(await introspect('x', basic(app.clientId, 'wrong'))).toEqual({ status: 400, body: { error: 'unauthorized_client' } });
+    expect(await introspect('x', basic(app.clientId, 'wrong'))).toEqual({
+      status: 400,
+      body: { error: 'unauthorized_client' },
+    });
     // zitadel/oidc pkg/op/server_http.go, parseClientCredentials runs before any client lookup.
     expect(await post('/oauth/v2/introspect', { token: 'x' })).toEqual({
       status: 400,
@@ -188,9 +247,14 @@ describe('emulator introspection', () => {
     zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['admin'] });
     zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['admin'], orgId: other.id });
     const rolesApp = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'client_secret_basic' });
-    const token = await zitadel.issueToken({ userId: user.userId, scopes: ['openid', 'urn:zitadel:iam:org:projects:roles', `urn:zitadel:iam:org:project:id:${project.id}:aud`] });
+    const token = await zitadel.issueToken({
+      userId: user.userId,
+      scopes: ['openid', 'urn:zitadel:iam:org:projects:roles', `urn:zitadel:iam:org:project:id:${project.id}:aud`],
+    });
     const { body } = await introspect(token, basic(rolesApp.clientId, rolesApp.clientSecret ?? ''));
-    const roles = { admin: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain, [other.id]: other.primaryDomain } };
+    const roles = {
+      admin: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain, [other.id]: other.primaryDomain },
+    };
     expect(body['urn:zitadel:iam:org:project:roles']).toEqual(roles);
     expect(body[`urn:zitadel:iam:org:project:${project.id}:roles`]).toEqual(roles);
   });

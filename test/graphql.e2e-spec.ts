@@ -4,7 +4,15 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Args, GraphQLModule, Query, Resolver } from '@nestjs/graphql';
-import { CurrentUser, Public, Roles, ZitadelAuthGuard, ZitadelModule, ZitadelScopes, type ZitadelUser } from 'nestjs-zitadel';
+import {
+  CurrentUser,
+  Public,
+  Roles,
+  ZitadelAuthGuard,
+  ZitadelModule,
+  ZitadelScopes,
+  type ZitadelUser,
+} from 'nestjs-zitadel';
 import { ZitadelEmulator, type EmulatorOrg } from 'nestjs-zitadel/testing';
 import { startApp, type RunningApp } from './support/nest-app.js';
 
@@ -53,7 +61,11 @@ beforeAll(async () => {
 
   @Module({
     imports: [
-      ZitadelModule.forRoot({ issuer: zitadel.issuer, apiApplication: { clientId: api.clientId, clientSecret: api.clientSecret ?? '' }, projectId }),
+      ZitadelModule.forRoot({
+        issuer: zitadel.issuer,
+        apiApplication: { clientId: api.clientId, clientSecret: api.clientSecret ?? '' },
+        projectId,
+      }),
       GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }),
     ],
     providers: [ReportsResolver, { provide: APP_GUARD, useClass: ZitadelAuthGuard }],
@@ -68,7 +80,11 @@ afterAll(async () => {
 });
 
 const token = (userId: string, type: 'opaque' | 'jwt') =>
-  zitadel.issueToken({ userId, type, scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()] });
+  zitadel.issueToken({
+    userId,
+    type,
+    scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()],
+  });
 
 interface GraphQLAnswer {
   data?: Record<string, string> | null;
@@ -78,7 +94,11 @@ interface GraphQLAnswer {
 async function query(source: string, bearer?: string): Promise<GraphQLAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (bearer !== undefined) headers['authorization'] = `Bearer ${bearer}`;
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: source }) });
+  const response = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query: source }),
+  });
   return (await response.json()) as GraphQLAnswer;
 }
 

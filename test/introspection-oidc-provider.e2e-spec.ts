@@ -34,11 +34,30 @@ beforeAll(async () => {
   const noRedirects = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
   const provider = new OidcProvider(issuer, {
     clients: [
-      { client_id: KEY_CLIENT_ID, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [generated.publicJwk] }, ...noRedirects },
-      { client_id: SECRET_CLIENT.clientId, client_secret: SECRET_CLIENT.clientSecret, token_endpoint_auth_method: 'client_secret_basic', ...noRedirects },
-      { client_id: TOKEN_CLIENT.clientId, client_secret: TOKEN_CLIENT.clientSecret, token_endpoint_auth_method: 'client_secret_basic', ...noRedirects },
+      {
+        client_id: KEY_CLIENT_ID,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [generated.publicJwk] },
+        ...noRedirects,
+      },
+      {
+        client_id: SECRET_CLIENT.clientId,
+        client_secret: SECRET_CLIENT.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        ...noRedirects,
+      },
+      {
+        client_id: TOKEN_CLIENT.clientId,
+        client_secret: TOKEN_CLIENT.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        ...noRedirects,
+      },
     ],
-    features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
+    features: {
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      devInteractions: { enabled: false },
+    },
   });
   const handle = provider.callback();
   server.on('request', (req, res) => {
@@ -64,7 +83,13 @@ describe('IntrospectionService against oidc-provider', () => {
     const { introspection, tokens } = await services({ key: applicationKey });
     const token = await tokens.getAccessToken();
     const result = await introspection.introspect(token);
-    expect(result).toMatchObject({ active: true, client_id: TOKEN_CLIENT.clientId, scope: 'openid', token_type: 'Bearer', iss: issuer });
+    expect(result).toMatchObject({
+      active: true,
+      client_id: TOKEN_CLIENT.clientId,
+      scope: 'openid',
+      token_type: 'Bearer',
+      iss: issuer,
+    });
     expect(result.exp).toBeGreaterThan(Date.now() / 1000);
   });
 
@@ -90,7 +115,9 @@ describe('IntrospectionService against oidc-provider', () => {
   });
 
   it('does not cache when told not to', async () => {
-    const { introspection, tokens } = await services(SECRET_CLIENT, { introspection: { cache: { maxTtlSeconds: 0, inactiveTtlSeconds: 0 } } });
+    const { introspection, tokens } = await services(SECRET_CLIENT, {
+      introspection: { cache: { maxTtlSeconds: 0, inactiveTtlSeconds: 0 } },
+    });
     const token = await tokens.getAccessToken();
     const before = introspectionRequests;
     await introspection.introspect(token);
@@ -102,7 +129,10 @@ describe('IntrospectionService against oidc-provider', () => {
 
   it('surfaces refused credentials as a typed OAuth error, never as an inactive token, and never caches it', async () => {
     const wrong = await generateApplicationKey(KEY_CLIENT_ID);
-    for (const credentials of [{ clientId: SECRET_CLIENT.clientId, clientSecret: 'wrong-secret!' }, { key: wrong.file }]) {
+    for (const credentials of [
+      { clientId: SECRET_CLIENT.clientId, clientSecret: 'wrong-secret!' },
+      { key: wrong.file },
+    ]) {
       const { introspection } = await services(credentials);
       const before = introspectionRequests;
       for (let attempt = 0; attempt < 2; attempt++) {

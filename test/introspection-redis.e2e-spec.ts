@@ -26,9 +26,17 @@ beforeAll(async () => {
     // Each instance has its own connection, as separate processes would.
     const store = new Keyv({ store: new KeyvRedis(redis.url) });
     stores.push(store);
-    return { issuer: zitadel.issuer, apiApplication: { key: api.keyFile! }, projectId, introspection: { cache: { stores: [store], storeTimeoutMs: 200 } } };
+    return {
+      issuer: zitadel.issuer,
+      apiApplication: { key: api.keyFile! },
+      projectId,
+      introspection: { cache: { stores: [store], storeTimeoutMs: 200 } },
+    };
   };
-  apps.push(await startApp('express', guardedAppModule(options())), await startApp('fastify', guardedAppModule(options())));
+  apps.push(
+    await startApp('express', guardedAppModule(options())),
+    await startApp('fastify', guardedAppModule(options())),
+  );
 });
 
 afterAll(async () => {
@@ -41,20 +49,25 @@ afterAll(async () => {
 
 beforeEach(() => zitadel.clearRequestLog());
 
-const opaqueToken = () => zitadel.issueToken({ userId, type: 'opaque', scopes: ['openid', ZitadelScopes.projectAudience(projectId)] });
+const opaqueToken = () =>
+  zitadel.issueToken({ userId, type: 'opaque', scopes: ['openid', ZitadelScopes.projectAudience(projectId)] });
 
 describe('introspection cache shared through Redis', () => {
   it('introspects a token once for two app instances', async () => {
     const token = await opaqueToken();
     const [first, second] = apps;
     expect(await get(first!.url, '/reports/all', { token })).toMatchObject({ status: 200 });
-    expect(await get(second!.url, '/reports/mine', { token })).toMatchObject({ status: 200, body: { sub: userId, source: 'introspection' } });
+    expect(await get(second!.url, '/reports/mine', { token })).toMatchObject({
+      status: 200,
+      body: { sub: userId, source: 'introspection' },
+    });
     expect(await get(first!.url, '/reports/mine', { token })).toMatchObject({ status: 200 });
     expect(zitadel.requestCount('introspect')).toBe(1);
   });
 
   it('shares inactive results too', async () => {
-    for (const app of apps) expect((await get(app.url, '/reports/mine', { token: 'unknown-opaque-token' })).status).toBe(401);
+    for (const app of apps)
+      expect((await get(app.url, '/reports/mine', { token: 'unknown-opaque-token' })).status).toBe(401);
     expect(zitadel.requestCount('introspect')).toBe(1);
   });
 

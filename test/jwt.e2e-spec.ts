@@ -45,16 +45,27 @@ describe.each(PLATFORMS)('local JWT verification over %s', (platform) => {
   beforeAll(async () => {
     app = await startApp(
       platform,
-      guardedAppModule({ issuer: issuer.issuer, projectId: PROJECT, tokenValidation: 'jwt', realm: 'zitadel-test', jwt: { clockToleranceSeconds: TOLERANCE } }),
+      guardedAppModule({
+        issuer: issuer.issuer,
+        projectId: PROJECT,
+        tokenValidation: 'jwt',
+        realm: 'zitadel-test',
+        jwt: { clockToleranceSeconds: TOLERANCE },
+      }),
     );
   });
   afterAll(() => app.close());
 
   it('accepts a valid token and reads its roles', async () => {
     const answer = await mine(await issuer.sign(claims()));
-    expect(answer).toMatchObject({ status: 200, body: { sub: '42', source: 'jwt', roles: { admin: { [ORG]: 'acme.localhost' } } } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { sub: '42', source: 'jwt', roles: { admin: { [ORG]: 'acme.localhost' } } },
+    });
     expect((await get(app.url, '/reports/all', { token: await issuer.sign(claims()) })).status).toBe(200);
-    expect((await get(app.url, '/reports/mine', { token: await issuer.sign(claims({ aud: PROJECT })) })).status).toBe(200);
+    expect((await get(app.url, '/reports/mine', { token: await issuer.sign(claims({ aud: PROJECT })) })).status).toBe(
+      200,
+    );
   });
 
   it('tolerates clock drift up to clockToleranceSeconds', async () => {
@@ -64,19 +75,35 @@ describe.each(PLATFORMS)('local JWT verification over %s', (platform) => {
 
   const bad: [string, () => Promise<string>, string][] = [
     ['alg none', async () => withAlgNone(await issuer.sign(claims())), 'invalid'],
-    ['HS256 signed with the public key', async () => withHs256OverPublicKey(await issuer.sign(claims()), issuer.publicKey), 'invalid'],
+    [
+      'HS256 signed with the public key',
+      async () => withHs256OverPublicKey(await issuer.sign(claims()), issuer.publicKey),
+      'invalid',
+    ],
     ['an RS256 signature under another alg header', () => issuer.sign(claims(), { alg: 'RS512' }), 'invalid'],
     ['an unknown kid', async () => withUnknownKey(await issuer.sign(claims())), 'invalid'],
-    ['a tampered payload', async () => withTamperedPayload(await issuer.sign(claims()), (c) => ({ ...c, sub: '1' })), 'invalid'],
+    [
+      'a tampered payload',
+      async () => withTamperedPayload(await issuer.sign(claims()), (c) => ({ ...c, sub: '1' })),
+      'invalid',
+    ],
     ['an expired token', () => issuer.sign(claims({ exp: now() - TOLERANCE - 2 })), 'expired'],
     ['a token not valid yet', () => issuer.sign(claims({ nbf: now() + TOLERANCE + 60 })), 'not valid yet'],
-    ['another issuer, signed by the trusted key', () => issuer.sign(claims({ iss: 'https://evil.example' })), 'invalid'],
+    [
+      'another issuer, signed by the trusted key',
+      () => issuer.sign(claims({ iss: 'https://evil.example' })),
+      'invalid',
+    ],
     ['the issuer with a trailing slash', () => issuer.sign(claims({ iss: `${issuer.issuer}/` })), 'invalid'],
     ['another audience', () => issuer.sign(claims({ aud: ['someone-else'] })), 'not meant for this API'],
     ['no audience', () => issuer.sign(claims({ aud: undefined })), 'not meant for this API'],
     ['no expiry', () => issuer.sign(claims({ exp: undefined })), 'invalid'],
     ['no subject', () => issuer.sign(claims({ sub: undefined })), 'invalid'],
-    ['an expiry that is not a number', () => issuer.sign(claims({ exp: String(now() + 600) as unknown as number })), 'invalid'],
+    [
+      'an expiry that is not a number',
+      () => issuer.sign(claims({ exp: String(now() + 600) as unknown as number })),
+      'invalid',
+    ],
     ['garbage', async () => 'garbage', 'malformed'],
     ['JWT-shaped garbage', async () => 'a.b.c', 'malformed'],
     ['an oversized token', async () => `${await issuer.sign(claims())}${'A'.repeat(9000)}`, 'malformed'],
@@ -91,7 +118,15 @@ describe.each(PLATFORMS)('local JWT verification over %s', (platform) => {
   it('never serves a cached token past its exp', async () => {
     const exp = now() + 2;
     const token = await issuer.sign(claims({ exp }));
-    const strict = await startApp(platform, guardedAppModule({ issuer: issuer.issuer, projectId: PROJECT, tokenValidation: 'jwt', jwt: { clockToleranceSeconds: 0 } }));
+    const strict = await startApp(
+      platform,
+      guardedAppModule({
+        issuer: issuer.issuer,
+        projectId: PROJECT,
+        tokenValidation: 'jwt',
+        jwt: { clockToleranceSeconds: 0 },
+      }),
+    );
     try {
       expect((await get(strict.url, '/reports/mine', { token })).status).toBe(200);
       // Wait out the token's lifetime: the verified-token cache must not keep it alive.

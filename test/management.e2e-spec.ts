@@ -24,7 +24,12 @@ import {
   type UserServiceApi,
   type ZitadelModuleOptions,
 } from 'nestjs-zitadel';
-import { ZitadelEmulator, type EmulatorOrg, type EmulatorProject, type ServiceUserKeyFile } from 'nestjs-zitadel/testing';
+import {
+  ZitadelEmulator,
+  type EmulatorOrg,
+  type EmulatorProject,
+  type ServiceUserKeyFile,
+} from 'nestjs-zitadel/testing';
 
 let zitadel: ZitadelEmulator;
 let adminId: string;
@@ -35,7 +40,9 @@ let management: ZitadelManagementClient;
 const apps: INestApplication[] = [];
 
 /** A Nest app with ZitadelModule for a service user; answers its management client and token service. */
-async function startApp(options: Partial<ZitadelModuleOptions> = {}): Promise<{ management: ZitadelManagementClient; tokens: TokenService }> {
+async function startApp(
+  options: Partial<ZitadelModuleOptions> = {},
+): Promise<{ management: ZitadelManagementClient; tokens: TokenService }> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       ZitadelModule.forRoot({
@@ -69,7 +76,9 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 function managementRequests(): { method: string; path: string; status: number; at: Date }[] {
-  return zitadel.requests.filter((r) => r.endpoint === 'management').map(({ method, path, status, at }) => ({ method, path, status, at }));
+  return zitadel.requests
+    .filter((r) => r.endpoint === 'management')
+    .map(({ method, path, status, at }) => ({ method, path, status, at }));
 }
 
 let counter = 0;
@@ -110,7 +119,10 @@ describe('typed calls', () => {
     const created = await management.importHumanUser(request);
     expectTypeOf(created).toEqualTypeOf<ManagementApi.ImportHumanUserResponse>();
     expect(created.userId).toMatch(/^\d{18}$/);
-    expect(created.details).toMatchObject({ sequence: expect.stringMatching(/^\d+$/), resourceOwner: zitadel.defaultOrg.id });
+    expect(created.details).toMatchObject({
+      sequence: expect.stringMatching(/^\d+$/),
+      resourceOwner: zitadel.defaultOrg.id,
+    });
 
     const { user } = await management.getUserById(created.userId);
     expectTypeOf(user).toEqualTypeOf<ManagementApi.User>();
@@ -121,7 +133,12 @@ describe('typed calls', () => {
       userName: request.userName,
       preferredLoginName: `${request.userName}@zitadel.localhost`,
       human: {
-        profile: { firstName: 'Minnie', lastName: request.profile.lastName, displayName: `Minnie ${request.profile.lastName}`, gender: 'GENDER_FEMALE' },
+        profile: {
+          firstName: 'Minnie',
+          lastName: request.profile.lastName,
+          displayName: `Minnie ${request.profile.lastName}`,
+          gender: 'GENDER_FEMALE',
+        },
         email: { email: request.email.email, isEmailVerified: true },
         phone: { phone: '+41710000000', isPhoneVerified: true },
       },
@@ -155,12 +172,21 @@ describe('typed calls', () => {
   it('adds, lists and removes an organisation member', async () => {
     const { userId } = await management.importHumanUser(human('member'));
     const added = await management.addOrgMember(userId, ['ORG_USER_MANAGER']);
-    expect(added.details).toMatchObject({ resourceOwner: zitadel.defaultOrg.id, sequence: expect.stringMatching(/^\d+$/) });
+    expect(added.details).toMatchObject({
+      resourceOwner: zitadel.defaultOrg.id,
+      sequence: expect.stringMatching(/^\d+$/),
+    });
 
     const listed = await management.listOrgMembers({ queries: [{ userIdQuery: { userId } }] });
     expectTypeOf(listed.result).toEqualTypeOf<ManagementApi.Member[] | undefined>();
     expect(listed.result).toEqual([
-      expect.objectContaining({ userId, roles: ['ORG_USER_MANAGER'], firstName: 'Minnie', userType: 'TYPE_HUMAN', preferredLoginName: expect.stringContaining('@zitadel.localhost') }),
+      expect.objectContaining({
+        userId,
+        roles: ['ORG_USER_MANAGER'],
+        firstName: 'Minnie',
+        userType: 'TYPE_HUMAN',
+        preferredLoginName: expect.stringContaining('@zitadel.localhost'),
+      }),
     ]);
     const all = await management.listOrgMembers();
     expect(all.result?.map((m) => m.userId)).toEqual(expect.arrayContaining([adminId, userId]));
@@ -168,13 +194,21 @@ describe('typed calls', () => {
     await management.removeOrgMember(userId);
     expect((await management.listOrgMembers({ queries: [{ userIdQuery: { userId } }] })).result).toBeUndefined();
     // As in ZITADEL, removing someone who is no member succeeds.
-    await expect(management.removeOrgMember(userId)).resolves.toMatchObject({ details: { resourceOwner: zitadel.defaultOrg.id } });
+    await expect(management.removeOrgMember(userId)).resolves.toMatchObject({
+      details: { resourceOwner: zitadel.defaultOrg.id },
+    });
   });
 
   it('adds and lists project roles', async () => {
-    const added = await management.addProjectRole(project.id, { roleKey: 'editor', displayName: 'Editor', group: 'content' });
+    const added = await management.addProjectRole(project.id, {
+      roleKey: 'editor',
+      displayName: 'Editor',
+      group: 'content',
+    });
     expect(added.details?.resourceOwner).toBe(zitadel.defaultOrg.id);
-    const roles = await management.listProjectRoles(project.id, { queries: [{ keyQuery: { key: 'edit', method: 'TEXT_QUERY_METHOD_STARTS_WITH' } }] });
+    const roles = await management.listProjectRoles(project.id, {
+      queries: [{ keyQuery: { key: 'edit', method: 'TEXT_QUERY_METHOD_STARTS_WITH' } }],
+    });
     expectTypeOf(roles.result).toEqualTypeOf<ManagementApi.Role[] | undefined>();
     expect(roles.result).toEqual([expect.objectContaining({ key: 'editor', displayName: 'Editor', group: 'content' })]);
   });
@@ -199,9 +233,16 @@ describe('typed calls', () => {
       }),
     ]);
     // The grant is ZITADEL's: a token for the user now carries the role.
-    const token = await zitadel.issueToken({ userId, scopes: ['openid', ZitadelScopes.projectAudience(project.id), ZitadelScopes.role('viewer')] });
-    const userinfo = await fetch(`${zitadel.issuer}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${token}` } });
-    expect(await userinfo.json()).toMatchObject({ [`urn:zitadel:iam:org:project:${project.id}:roles`]: { viewer: { [zitadel.defaultOrg.id]: 'zitadel.localhost' } } });
+    const token = await zitadel.issueToken({
+      userId,
+      scopes: ['openid', ZitadelScopes.projectAudience(project.id), ZitadelScopes.role('viewer')],
+    });
+    const userinfo = await fetch(`${zitadel.issuer}/oidc/v1/userinfo`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await userinfo.json()).toMatchObject({
+      [`urn:zitadel:iam:org:project:${project.id}:roles`]: { viewer: { [zitadel.defaultOrg.id]: 'zitadel.localhost' } },
+    });
   });
 
   it('creates a human user and reads it through the user service v2', async () => {
@@ -221,7 +262,11 @@ describe('typed calls', () => {
       userId: created.userId,
       username: 'daisy',
       state: 'USER_STATE_ACTIVE',
-      human: { profile: { givenName: 'Daisy', familyName: 'Duck', displayName: 'Daisy Duck' }, email: { email: 'daisy@example.com' }, passwordChangeRequired: true },
+      human: {
+        profile: { givenName: 'Daisy', familyName: 'Duck', displayName: 'Daisy Duck' },
+        email: { email: 'daisy@example.com' },
+        passwordChangeRequired: true,
+      },
     });
     expect(user.human?.email?.isVerified).toBeUndefined();
   });
@@ -238,15 +283,30 @@ describe('typed calls', () => {
 
   it('sends any other call with request(), and reads the same JSON', async () => {
     const { userId } = await management.importHumanUser(human('raw'));
-    const raw = await management.request<ManagementApi.GetUserByIdResponse>({ method: 'GET', path: `/management/v1/users/${userId}` });
+    const raw = await management.request<ManagementApi.GetUserByIdResponse>({
+      method: 'GET',
+      path: `/management/v1/users/${userId}`,
+    });
     expect(raw).toEqual(await management.getUserById(userId));
-    const error = await failure(management.request({ method: 'POST', path: '/management/v1/orgs/me/nothing-here', body: {} }));
+    const error = await failure(
+      management.request({ method: 'POST', path: '/management/v1/orgs/me/nothing-here', body: {} }),
+    );
     expect(error).toBeInstanceOf(ZitadelNotFoundError);
-    expect(error).toMatchObject({ status: 404, grpcCode: 5, errorId: undefined, endpoint: 'POST /management/v1/orgs/me/nothing-here' });
+    expect(error).toMatchObject({
+      status: 404,
+      grpcCode: 5,
+      errorId: undefined,
+      endpoint: 'POST /management/v1/orgs/me/nothing-here',
+    });
   });
 
   it('refuses paths that would leave the instance, before sending anything', async () => {
-    for (const path of ['https://evil.example/x', '//evil.example/x', 'management/v1/users/_search', '/\\evil.example']) {
+    for (const path of [
+      'https://evil.example/x',
+      '//evil.example/x',
+      'management/v1/users/_search',
+      '/\\evil.example',
+    ]) {
       await expect(management.request({ method: 'GET', path })).rejects.toThrow(TypeError);
     }
     await expect(management.searchUsers({}, { orgId: 'a b' })).rejects.toThrow(TypeError);
@@ -260,14 +320,22 @@ describe('organisation context (x-zitadel-orgid)', () => {
     const created = await management.importHumanUser(request, { orgId: acme.id });
     expect(created.details?.resourceOwner).toBe(acme.id);
 
-    const query = { queries: [{ userNameQuery: { userName: request.userName } }] } satisfies ManagementApi.ListUsersRequest;
-    expect((await management.searchUsers(query, { orgId: acme.id })).result?.map((u) => u.id)).toEqual([created.userId]);
+    const query = {
+      queries: [{ userNameQuery: { userName: request.userName } }],
+    } satisfies ManagementApi.ListUsersRequest;
+    expect((await management.searchUsers(query, { orgId: acme.id })).result?.map((u) => u.id)).toEqual([
+      created.userId,
+    ]);
     expect((await management.searchUsers(query)).result).toBeUndefined();
-    expect((await management.getUserById(created.userId, { orgId: acme.id })).user.details?.resourceOwner).toBe(acme.id);
+    expect((await management.getUserById(created.userId, { orgId: acme.id })).user.details?.resourceOwner).toBe(
+      acme.id,
+    );
     await expect(management.getUserById(created.userId)).rejects.toBeInstanceOf(ZitadelNotFoundError);
 
     await management.addOrgMember(created.userId, ['ORG_OWNER_VIEWER'], { orgId: acme.id });
-    expect((await management.listOrgMembers({}, { orgId: acme.id })).result?.map((m) => m.userId)).toContain(created.userId);
+    expect((await management.listOrgMembers({}, { orgId: acme.id })).result?.map((m) => m.userId)).toContain(
+      created.userId,
+    );
     expect((await management.listOrgMembers()).result?.map((m) => m.userId)).not.toContain(created.userId);
   });
 
@@ -295,7 +363,9 @@ describe('pagination', () => {
       seen.push(user.id);
     }
     expect(seen).toEqual(ids);
-    expect(managementRequests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(Array(3).fill('POST /management/v1/users/_search 200'));
+    expect(managementRequests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(
+      Array(3).fill('POST /management/v1/users/_search 200'),
+    );
 
     zitadel.clearRequestLog();
     const firstTwo: string[] = [];
@@ -325,7 +395,13 @@ describe('pagination', () => {
     expect(roles.map((r) => r.key)).toEqual(['role-0', 'role-1', 'role-2', 'role-3', 'role-4']);
     const grants = await collect(management.iterateUserGrants({ query: { limit: 4 } }, { orgId: org.id }));
     expect(grants.map((g) => g.userId)).toEqual(userIds);
-    const generic = await collect(management.iterate<ManagementApi.User>({ path: '/management/v1/users/_search', body: { query: { limit: 2, offset: '3' } }, orgId: org.id }));
+    const generic = await collect(
+      management.iterate<ManagementApi.User>({
+        path: '/management/v1/users/_search',
+        body: { query: { limit: 2, offset: '3' } },
+        orgId: org.id,
+      }),
+    );
     expect(generic.map((u) => u.id)).toEqual(userIds.slice(3));
     await expect(collect(management.iterateUsers({ query: { limit: 5000 } }))).rejects.toThrow(TypeError);
   });
@@ -345,7 +421,9 @@ describe('errors', () => {
       zitadelMessage: 'Errors.User.NotFound',
       endpoint: 'GET /management/v1/users/123456789012345678',
     });
-    expect((error as Error).message).toBe('ZITADEL GET /management/v1/users/123456789012345678 failed with 404 not-found: Errors.User.NotFound (EMU-Us3rN)');
+    expect((error as Error).message).toBe(
+      'ZITADEL GET /management/v1/users/123456789012345678 failed with 404 not-found: Errors.User.NotFound (EMU-Us3rN)',
+    );
     await expect(management.userService.getUserById('123456789012345678')).rejects.toBeInstanceOf(ZitadelNotFoundError);
   });
 
@@ -354,26 +432,43 @@ describe('errors', () => {
     const { userId } = await management.importHumanUser(request);
     const error = await failure(management.importHumanUser({ ...request, email: { email: 'other@example.com' } }));
     expect(error).toBeInstanceOf(ZitadelAlreadyExistsError);
-    expect(error).toMatchObject({ kind: 'already-exists', status: 409, grpcCode: 6, zitadelMessage: 'Errors.User.AlreadyExists' });
+    expect(error).toMatchObject({
+      kind: 'already-exists',
+      status: 409,
+      grpcCode: 6,
+      zitadelMessage: 'Errors.User.AlreadyExists',
+    });
 
     await management.addOrgMember(userId, ['ORG_OWNER_VIEWER']);
     const member = await failure(management.addOrgMember(userId, ['ORG_OWNER_VIEWER']));
     expect(member).toBeInstanceOf(ZitadelAlreadyExistsError);
     expect(member).toMatchObject({ errorId: 'ORG-poWwe', zitadelMessage: 'Errors.Org.Member.AlreadyExists' });
     await management.addProjectRole(project.id, { roleKey: 'dup', displayName: 'Dup' });
-    await expect(management.addProjectRole(project.id, { roleKey: 'dup', displayName: 'Dup' })).rejects.toBeInstanceOf(ZitadelAlreadyExistsError);
+    await expect(management.addProjectRole(project.id, { roleKey: 'dup', displayName: 'Dup' })).rejects.toBeInstanceOf(
+      ZitadelAlreadyExistsError,
+    );
   });
 
   it('permission denied for a service user that manages no organisation', async () => {
     const outsider = zitadel.createServiceUser({ userName: `outsider-${++counter}` });
-    const { management: asOutsider } = await startApp({ serviceUser: { key: await zitadel.addServiceUserKey(outsider.userId) } });
+    const { management: asOutsider } = await startApp({
+      serviceUser: { key: await zitadel.addServiceUserKey(outsider.userId) },
+    });
     const error = await failure(asOutsider.searchUsers());
     expect(error).toBeInstanceOf(ZitadelPermissionDeniedError);
-    expect(error).toMatchObject({ status: 403, grpcCode: 7, errorId: 'AUTH-5mWD2', zitadelMessage: 'No matching permissions found' });
+    expect(error).toMatchObject({
+      status: 403,
+      grpcCode: 7,
+      errorId: 'AUTH-5mWD2',
+      zitadelMessage: 'No matching permissions found',
+    });
     await expect(asOutsider.importHumanUser(human('denied'))).rejects.toBeInstanceOf(ZitadelPermissionDeniedError);
-    await expect(asOutsider.userService.createHumanUser({ profile: { givenName: 'a', familyName: 'b' }, email: { email: 'a@b.example' } })).rejects.toBeInstanceOf(
-      ZitadelPermissionDeniedError,
-    );
+    await expect(
+      asOutsider.userService.createHumanUser({
+        profile: { givenName: 'a', familyName: 'b' },
+        email: { email: 'a@b.example' },
+      }),
+    ).rejects.toBeInstanceOf(ZitadelPermissionDeniedError);
   });
 
   it('unauthenticated for a token without the ZITADEL API audience, after one retry, without the token in the error', async () => {
@@ -381,7 +476,13 @@ describe('errors', () => {
     const { management: withPat } = await startApp({ serviceUser: { personalAccessToken: token } });
     const error = await failure(withPat.searchUsers());
     expect(error).toBeInstanceOf(ZitadelUnauthenticatedError);
-    expect(error).toMatchObject({ kind: 'unauthenticated', status: 401, grpcCode: 16, errorId: 'APP-Zxfako', zitadelMessage: 'invalid audience' });
+    expect(error).toMatchObject({
+      kind: 'unauthenticated',
+      status: 401,
+      grpcCode: 16,
+      errorId: 'APP-Zxfako',
+      zitadelMessage: 'invalid audience',
+    });
     expect(managementRequests().map((r) => r.status)).toEqual([401, 401]);
     expect(JSON.stringify(error)).not.toContain(token);
     expect(`${String(error)} ${(error as Error).stack ?? ''}`).not.toContain(token);
@@ -390,7 +491,12 @@ describe('errors', () => {
   it('invalid argument (request validation and ZITADEL’s own checks) and failed precondition', async () => {
     const empty = await failure(management.importHumanUser({ ...human('invalid'), userName: '' }));
     expect(empty).toBeInstanceOf(ZitadelInvalidArgumentError);
-    expect(empty).toMatchObject({ status: 400, grpcCode: 3, errorId: undefined, zitadelMessage: expect.stringContaining('ImportHumanUserRequest.UserName') });
+    expect(empty).toMatchObject({
+      status: 400,
+      grpcCode: 3,
+      errorId: undefined,
+      zitadelMessage: expect.stringContaining('ImportHumanUserRequest.UserName'),
+    });
     const role = await failure(management.addOrgMember(adminId, ['NOT_A_ROLE']));
     expect(role).toBeInstanceOf(ZitadelInvalidArgumentError);
     expect(role).toMatchObject({ errorId: 'Org-4N8es', zitadelMessage: 'Errors.Org.MemberInvalid' });
@@ -430,7 +536,13 @@ describe('tokens', () => {
 
 describe('retries', () => {
   it('retries 429 after the Retry-After delay', async () => {
-    zitadel.injectFault({ endpoint: 'management', status: 429, headers: { 'retry-after': '1' }, body: { code: 8, message: 'quota exceeded' }, times: 1 });
+    zitadel.injectFault({
+      endpoint: 'management',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { code: 8, message: 'quota exceeded' },
+      times: 1,
+    });
     await management.searchUsers();
     const [first, second] = managementRequests();
     expect([first?.status, second?.status]).toEqual([429, 200]);
@@ -451,7 +563,11 @@ describe('retries', () => {
     zitadel.injectFault({ endpoint: 'management', status: 429, times: 3 });
     const exhausted = await failure(management.searchUsers());
     expect(exhausted).toBeInstanceOf(ZitadelResourceExhaustedError);
-    expect(exhausted).toMatchObject({ kind: 'resource-exhausted', status: 429, cause: expect.any(ZitadelUnavailableError) });
+    expect(exhausted).toMatchObject({
+      kind: 'resource-exhausted',
+      status: 429,
+      cause: expect.any(ZitadelUnavailableError),
+    });
     expect(managementRequests()).toHaveLength(3);
 
     zitadel.clearRequestLog();
@@ -468,7 +584,12 @@ describe('retries', () => {
     expect(managementRequests().map((r) => r.status)).toEqual([500, 200]);
 
     zitadel.clearRequestLog();
-    zitadel.injectFault({ endpoint: 'management', status: 500, body: { code: 13, message: 'Errors.Internal' }, times: 1 });
+    zitadel.injectFault({
+      endpoint: 'management',
+      status: 500,
+      body: { code: 13, message: 'Errors.Internal' },
+      times: 1,
+    });
     const error = await failure(management.importHumanUser(human('not-retried')));
     expect(error).toBeInstanceOf(ZitadelApiError);
     expect(error).toMatchObject({ kind: 'internal', status: 500, grpcCode: 13 });

@@ -40,8 +40,10 @@ function packageNameOf(specifier: string): string {
   return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
 }
 
-const isBare = (specifier: string): boolean => !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('#');
-const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(packageNameOf(specifier));
+const isBare = (specifier: string): boolean =>
+  !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('#');
+const isBuiltin = (specifier: string): boolean =>
+  specifier.startsWith('node:') || builtinModules.includes(packageNameOf(specifier));
 
 /** Bare package imports of the sources: package name → files importing it. */
 const importedPackages = new Map<string, string[]>();
@@ -72,14 +74,20 @@ describe('libs/zitadel/package.json', () => {
 
   it('declares every package the library imports (dependencies or peerDependencies)', () => {
     const declared = new Set([...dependencies, ...peerDependencies]);
-    const undeclared = [...importedPackages].filter(([name]) => !declared.has(name)).map(([name, files]) => `${name} (imported by ${files.join(', ')})`);
+    const undeclared = [...importedPackages]
+      .filter(([name]) => !declared.has(name))
+      .map(([name, files]) => `${name} (imported by ${files.join(', ')})`);
     expect(undeclared).toEqual([]);
   });
 
   it('takes Nest, reflect-metadata and rxjs as peers, so the app and the library share one copy', () => {
-    const mustBePeers = [...importedPackages.keys()].filter((name) => name.startsWith('@nestjs/') || name === 'reflect-metadata' || name === 'rxjs');
+    const mustBePeers = [...importedPackages.keys()].filter(
+      (name) => name.startsWith('@nestjs/') || name === 'reflect-metadata' || name === 'rxjs',
+    );
     expect(mustBePeers.filter((name) => !peerDependencies.includes(name))).toEqual([]);
-    expect(dependencies.filter((name) => name.startsWith('@nestjs/') || name === 'reflect-metadata' || name === 'rxjs')).toEqual([]);
+    expect(
+      dependencies.filter((name) => name.startsWith('@nestjs/') || name === 'reflect-metadata' || name === 'rxjs'),
+    ).toEqual([]);
   });
 
   it('declares no dependency the library does not import', () => {

@@ -25,7 +25,8 @@ interface LibraryManifest {
   exports: Record<string, string | Record<string, string>>;
 }
 
-const libraryVersion = (JSON.parse(readFileSync(join(LIBRARY_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const libraryVersion = (JSON.parse(readFileSync(join(LIBRARY_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 let workDir: string;
 let packed: PackedLibrary;
 
@@ -42,18 +43,39 @@ afterAll(() => {
 describe('the npm package', () => {
   it('ships the build, its declarations, package.json and README: no sources, specs or tests', () => {
     expect(packed.files).toEqual(
-      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts']),
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/testing/index.js',
+        'dist/testing/index.d.ts',
+      ]),
     );
-    expect(packed.files.filter((file) => /\.spec\.|(^|\/)(src|test|tests|__tests__)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(
+      packed.files.filter(
+        (file) =>
+          /\.spec\.|(^|\/)(src|test|tests|__tests__)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')),
+      ),
+    ).toEqual([]);
     expect(packed.files.filter((file) => !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(file))).toEqual([]);
   });
 
   it('ships every file its manifest points to (exports, main, types, bin)', () => {
     const manifest = JSON.parse(readFileSync(join(LIBRARY_ROOT, 'package.json'), 'utf8')) as LibraryManifest;
-    const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)))];
+    const targets = [
+      manifest.main,
+      manifest.types,
+      ...Object.values(manifest.exports).flatMap((target) =>
+        typeof target === 'string' ? [target] : Object.values(target),
+      ),
+    ];
     if (typeof manifest.bin === 'string') targets.push(manifest.bin);
     else if (manifest.bin !== undefined) targets.push(...Object.values(manifest.bin));
-    const missing = targets.filter((target) => target !== undefined).map((target) => target.replace(/^\.\//, '')).filter((target) => !packed.files.includes(target));
+    const missing = targets
+      .filter((target) => target !== undefined)
+      .map((target) => target.replace(/^\.\//, ''))
+      .filter((target) => !packed.files.includes(target));
     expect(missing).toEqual([]);
   });
 });
@@ -65,7 +87,9 @@ describe('a brand-new NestJS app outside the repository', () => {
       const dir = join(workDir, `consumer-${kind}`);
       writeConsumerApp(dir, kind, packed.tarball);
       const result: ConsumerRun = await installAndRunConsumer(dir);
-      const failed = [result.bin, result.start, result.compile, result.typecheck, result.install].find((step) => step !== undefined && step.code !== 0);
+      const failed = [result.bin, result.start, result.compile, result.typecheck, result.install].find(
+        (step) => step !== undefined && step.code !== 0,
+      );
       expect(failed === undefined ? '' : `${failed.stdout}\n${failed.stderr}`).toBe('');
       expect(result.start?.code).toBe(0);
       expect(result.start?.stdout.trim().split('\n')).toContain(`OK ${kind}`);

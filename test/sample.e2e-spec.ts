@@ -30,7 +30,11 @@ async function call(url: string, token?: string, init: { method?: string; body?:
   const headers: Record<string, string> = {};
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
   const text = await response.text();
   let body: unknown;
   try {
@@ -41,7 +45,12 @@ async function call(url: string, token?: string, init: { method?: string; body?:
   return { status: response.status, body, text, challenge: response.headers.get('www-authenticate') };
 }
 
-const newUser = (userName: string) => ({ userName, email: `${userName}@acme.localhost`, firstName: 'New', lastName: 'User' });
+const newUser = (userName: string) => ({
+  userName,
+  email: `${userName}@acme.localhost`,
+  firstName: 'New',
+  lastName: 'User',
+});
 
 describe('sample app with the embedded ZITADEL (bootstrap)', () => {
   let sample: SampleApp;
@@ -51,10 +60,16 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
   let acme: string;
   let globex: string;
   const get = (path: string, token?: string) => call(`${sample.url}${path}`, token);
-  const post = (path: string, token: string | undefined, body: unknown) => call(`${sample.url}${path}`, token, { method: 'POST', body });
+  const post = (path: string, token: string | undefined, body: unknown) =>
+    call(`${sample.url}${path}`, token, { method: 'POST', body });
 
   beforeAll(async () => {
-    sample = await bootstrap({ port: 0, env: { ZITADEL_ISSUER: '', ZITADEL_USERS_ORG_ID: '' }, envFilePath: NO_ENV_FILE, logger: logs });
+    sample = await bootstrap({
+      port: 0,
+      env: { ZITADEL_ISSUER: '', ZITADEL_USERS_ORG_ID: '' },
+      envFilePath: NO_ENV_FILE,
+      logger: logs,
+    });
     const seed = sample.embedded?.seed;
     if (seed === undefined) throw new Error('the embedded ZITADEL did not start');
     alice = seed.admin.token;
@@ -76,11 +91,20 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
       userName: 'alice',
       email: 'alice@acme.localhost',
       organisation: { id: acme, name: 'Acme' },
-      roles: { admin: { [acme]: 'acme.localhost' }, reader: { [acme]: 'acme.localhost', [globex]: 'globex.localhost' } },
+      roles: {
+        admin: { [acme]: 'acme.localhost' },
+        reader: { [acme]: 'acme.localhost', [globex]: 'globex.localhost' },
+      },
     });
-    expect((await get('/me', bob)).body).toMatchObject({ userName: 'bob', roles: { reader: { [acme]: 'acme.localhost' } } });
+    expect((await get('/me', bob)).body).toMatchObject({
+      userName: 'bob',
+      roles: { reader: { [acme]: 'acme.localhost' } },
+    });
     expect(await get('/me')).toMatchObject({ status: 401, challenge: 'Bearer realm="api"' });
-    expect(await get('/me', 'not-a-valid-token')).toMatchObject({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN) });
+    expect(await get('/me', 'not-a-valid-token')).toMatchObject({
+      status: 401,
+      challenge: expect.stringMatching(INVALID_TOKEN),
+    });
   });
 
   it('answers GET /reports for a reader or admin of any organisation, 403 for a user without either', async () => {
@@ -94,14 +118,20 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     const zitadel = sample.embedded?.emulator;
     if (zitadel === undefined) throw new Error('no emulator');
     const nobody = zitadel.createHumanUser({ userName: 'nobody', orgId: acme });
-    const token = await zitadel.issueToken({ userId: nobody.userId, scopes: ['openid', ZitadelScopes.projectAudience(sample.embedded?.seed.projectId ?? '')] });
+    const token = await zitadel.issueToken({
+      userId: nobody.userId,
+      scopes: ['openid', ZitadelScopes.projectAudience(sample.embedded?.seed.projectId ?? '')],
+    });
     expect(await get('/me', token)).toMatchObject({ status: 200, body: { sub: nobody.userId, roles: {} } });
     expect(await get('/reports', token)).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
     expect(await get('/reports')).toMatchObject({ status: 401 });
   });
 
   it('answers GET /orgs/:orgId/reports only when that organisation granted the role', async () => {
-    expect(await get(`/orgs/${globex}/reports`, alice)).toMatchObject({ status: 200, body: [{ orgId: globex }, { orgId: globex }] });
+    expect(await get(`/orgs/${globex}/reports`, alice)).toMatchObject({
+      status: 200,
+      body: [{ orgId: globex }, { orgId: globex }],
+    });
     expect(await get(`/orgs/${acme}/reports`, bob)).toMatchObject({ status: 200 });
     expect(await get(`/orgs/${globex}/reports`, bob)).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
     expect(await get('/orgs/123/reports', alice)).toMatchObject({ status: 403 });
@@ -114,8 +144,16 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     const { userId } = created.body as { userId: string };
     const management = sample.app.get(ZitadelManagementClient);
     const { user } = await management.getUserById(userId);
-    expect(user).toMatchObject({ id: userId, userName: 'carol', human: { profile: { firstName: 'New', lastName: 'User' }, email: { email: 'carol@acme.localhost' } } });
-    expect(sample.embedded?.emulator.requests.some((entry) => entry.endpoint === 'management' && entry.method === 'POST' && entry.status === 200)).toBe(true);
+    expect(user).toMatchObject({
+      id: userId,
+      userName: 'carol',
+      human: { profile: { firstName: 'New', lastName: 'User' }, email: { email: 'carol@acme.localhost' } },
+    });
+    expect(
+      sample.embedded?.emulator.requests.some(
+        (entry) => entry.endpoint === 'management' && entry.method === 'POST' && entry.status === 200,
+      ),
+    ).toBe(true);
 
     expect(await post('/users', alice, newUser('carol'))).toMatchObject({ status: 409 });
   });
@@ -123,7 +161,10 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
   it('refuses POST /users to non-admins (403), without a token (401) and with a bad body (400)', async () => {
     expect(await post('/users', bob, newUser('dave'))).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
     expect(await post('/users', undefined, newUser('dave'))).toMatchObject({ status: 401 });
-    expect(await post('/users', 'garbage', newUser('dave'))).toMatchObject({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN) });
+    expect(await post('/users', 'garbage', newUser('dave'))).toMatchObject({
+      status: 401,
+      challenge: expect.stringMatching(INVALID_TOKEN),
+    });
     const bad = await post('/users', alice, { userName: '', email: 'nope', lastName: 42 });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('userName');
@@ -135,8 +176,13 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     const ui = await get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');
-    const document = (await get('/docs-json')).body as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/me', '/reports', '/orgs/{orgId}/reports', '/users']));
+    const document = (await get('/docs-json')).body as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/health', '/me', '/reports', '/orgs/{orgId}/reports', '/users']),
+    );
     expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
     expect(document.paths['/users']).toMatchObject({ post: { security: [{ bearer: [] }] } });
   });
@@ -169,7 +215,10 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     const api = await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' });
     const admin = zitadel.createHumanUser({ userName: 'peter', orgId: org.id });
     zitadel.grantRoles({ userId: admin.userId, projectId, roleKeys: ['admin'] });
-    adminToken = await zitadel.issueToken({ userId: admin.userId, scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()] });
+    adminToken = await zitadel.issueToken({
+      userId: admin.userId,
+      scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()],
+    });
     dir = await mkdtemp(join(tmpdir(), 'sample-env-'));
     await writeFile(join(dir, 'service-user.json'), JSON.stringify(await zitadel.addServiceUserKey(service.userId)));
     await writeFile(join(dir, 'api.json'), JSON.stringify(api.keyFile));
@@ -196,7 +245,9 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
       const created = await call(`${sample.url}/users`, adminToken, { method: 'POST', body: newUser('michael') });
       expect(created.status).toBe(201);
       const { userId } = created.body as { userId: string };
-      expect((await sample.app.get(ZitadelManagementClient).getUserById(userId)).user).toMatchObject({ userName: 'michael' });
+      expect((await sample.app.get(ZitadelManagementClient).getUserById(userId)).user).toMatchObject({
+        userName: 'michael',
+      });
     } finally {
       await sample.close();
     }
@@ -205,7 +256,12 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
   it("answers 502 on POST /users when the app's service user may not create users", async () => {
     const powerless = zitadel.createServiceUser({ userName: 'powerless' });
     const key = JSON.stringify(await zitadel.addServiceUserKey(powerless.userId));
-    const sample = await bootstrap({ port: 0, envFilePath: NO_ENV_FILE, env: { ...env, ZITADEL_SERVICE_USER_KEY_FILE: '', ZITADEL_SERVICE_USER_KEY_JSON: key }, logger: false });
+    const sample = await bootstrap({
+      port: 0,
+      envFilePath: NO_ENV_FILE,
+      env: { ...env, ZITADEL_SERVICE_USER_KEY_FILE: '', ZITADEL_SERVICE_USER_KEY_JSON: key },
+      logger: false,
+    });
     try {
       const answer = await call(`${sample.url}/users`, adminToken, { method: 'POST', body: newUser('bill') });
       expect(answer).toMatchObject({ status: 502, body: { message: expect.stringContaining('may not create users') } });
@@ -217,7 +273,17 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
 
   it('takes client id and secret for introspection instead of a key file', async () => {
     const api = await zitadel.createApiApplication({ projectId, name: 'basic', authMethod: 'client_secret_basic' });
-    const sample = await bootstrap({ port: 0, envFilePath: NO_ENV_FILE, env: { ...env, ZITADEL_API_KEY_FILE: '', ZITADEL_API_CLIENT_ID: api.clientId, ZITADEL_API_CLIENT_SECRET: api.clientSecret }, logger: false });
+    const sample = await bootstrap({
+      port: 0,
+      envFilePath: NO_ENV_FILE,
+      env: {
+        ...env,
+        ZITADEL_API_KEY_FILE: '',
+        ZITADEL_API_CLIENT_ID: api.clientId,
+        ZITADEL_API_CLIENT_SECRET: api.clientSecret,
+      },
+      logger: false,
+    });
     try {
       expect((await call(`${sample.url}/me`, adminToken)).status).toBe(200);
     } finally {
@@ -231,16 +297,28 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
       port: 0,
       logger: false,
       envFilePath: NO_ENV_FILE,
-      env: { ZITADEL_ISSUER: zitadel.issuer, ZITADEL_PROJECT_ID: '', ZITADEL_API_KEY_FILE: env['ZITADEL_API_KEY_FILE'], ZITADEL_API_CLIENT_ID: 'x', ZITADEL_API_CLIENT_SECRET: secret, ZITADEL_TOKEN_VALIDATION: 'maybe' },
+      env: {
+        ZITADEL_ISSUER: zitadel.issuer,
+        ZITADEL_PROJECT_ID: '',
+        ZITADEL_API_KEY_FILE: env['ZITADEL_API_KEY_FILE'],
+        ZITADEL_API_CLIENT_ID: 'x',
+        ZITADEL_API_CLIENT_SECRET: secret,
+        ZITADEL_TOKEN_VALIDATION: 'maybe',
+      },
     });
-    const error = await attempt.then(() => undefined, (caught: unknown) => caught);
+    const error = await attempt.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(SampleConfigurationError);
     const message = (error as Error).message;
     expect(message).toContain('ZITADEL_PROJECT_ID: required');
     expect(message).toContain('ZITADEL_TOKEN_VALIDATION: must be one of auto, introspection, jwt');
     expect(message).toContain('ZITADEL_API_KEY_FILE, ZITADEL_API_CLIENT_ID: set only one');
     expect(message).not.toContain(secret);
-    await expect(bootstrap({ port: undefined, logger: false, envFilePath: NO_ENV_FILE, env: { ...env, PORT: 'abc' } })).rejects.toThrow('PORT: must be a port number');
+    await expect(
+      bootstrap({ port: undefined, logger: false, envFilePath: NO_ENV_FILE, env: { ...env, PORT: 'abc' } }),
+    ).rejects.toThrow('PORT: must be a port number');
   });
 });
 
@@ -255,7 +333,11 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
     // No ZITADEL_ISSUER, and a working directory without a `.env`: the embedded ZITADEL.
     cwd = await mkdtemp(join(tmpdir(), 'sample-start-'));
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: '0', NO_COLOR: '1' };
-    child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -263,7 +345,9 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
         if (/^curl .*\/users +# 403$/m.test(output)) resolve();
       };
       child.stdout?.on('data', done);
-      child.once('exit', (code) => reject(new Error(`the sample exited (${code}) before printing its curl commands:\n${output}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`the sample exited (${code}) before printing its curl commands:\n${output}`)),
+      );
     });
   }, 60_000);
   afterAll(async () => {
@@ -279,7 +363,11 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
     expect(curls.length).toBeGreaterThanOrEqual(10);
     for (const line of curls) {
       const parsed = parseCurl(line);
-      const answer = await call(parsed.url, parsed.token, parsed.body === undefined ? {} : { method: 'POST', body: parsed.body });
+      const answer = await call(
+        parsed.url,
+        parsed.token,
+        parsed.body === undefined ? {} : { method: 'POST', body: parsed.body },
+      );
       expect({ line, status: answer.status }).toEqual({ line, status: parsed.expected });
     }
   });
@@ -288,7 +376,9 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
     const issuer = /emulator at (http:\/\/\S+)/.exec(output)?.[1];
     expect(issuer).toBeDefined();
     expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGTERM' ? 0 : -1))));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGTERM' ? 0 : -1))),
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await expect(fetch(`${issuer}/.well-known/openid-configuration`)).rejects.toThrow();

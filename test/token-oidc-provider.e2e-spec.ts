@@ -5,7 +5,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { Provider } from 'oidc-provider';
-import { TokenService, ZitadelDiscoveryError, ZitadelModule, ZitadelOAuthError, type ZitadelModuleOptions } from 'nestjs-zitadel';
+import {
+  TokenService,
+  ZitadelDiscoveryError,
+  ZitadelModule,
+  ZitadelOAuthError,
+  type ZitadelModuleOptions,
+} from 'nestjs-zitadel';
 
 // The client id holds '@' and the secret '!': both must be form-url-encoded inside Basic auth.
 const CLIENT = { clientId: '78366401571920522@amce', clientSecret: 'veryweaksecret!' };
@@ -29,7 +35,11 @@ beforeAll(async () => {
         token_endpoint_auth_method: 'client_secret_basic',
       },
     ],
-    features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
+    features: {
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      devInteractions: { enabled: false },
+    },
   });
   const handle = provider.callback();
   server.on('request', (req, res) => {
@@ -51,7 +61,9 @@ async function tokenService(options: Partial<ZitadelModuleOptions>): Promise<Tok
 }
 
 async function introspect(token: string): Promise<Record<string, unknown>> {
-  const basic = Buffer.from(`${encodeURIComponent(CLIENT.clientId)}:${encodeURIComponent(CLIENT.clientSecret)}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(CLIENT.clientId)}:${encodeURIComponent(CLIENT.clientSecret)}`,
+  ).toString('base64');
   const response = await fetch(`${issuer}/token/introspection`, {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -91,6 +103,8 @@ describe('TokenService with client credentials against oidc-provider', () => {
     const tokens = await tokenService({ issuer: issuer.replace('127.0.0.1', 'localhost') });
     const error = await tokens.getAccessToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZitadelDiscoveryError);
-    expect((error as Error).message).toMatch(/names issuer "http:\/\/127\.0\.0\.1:\d+", but the configured issuer is "http:\/\/localhost:\d+"/);
+    expect((error as Error).message).toMatch(
+      /names issuer "http:\/\/127\.0\.0\.1:\d+", but the configured issuer is "http:\/\/localhost:\d+"/,
+    );
   });
 });

@@ -35,7 +35,10 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-async function tokenService(options: Partial<ZitadelModuleOptions> = {}, logger?: LoggerService): Promise<TokenService> {
+async function tokenService(
+  options: Partial<ZitadelModuleOptions> = {},
+  logger?: LoggerService,
+): Promise<TokenService> {
   const builder = Test.createTestingModule({
     imports: [
       ZitadelModule.forRoot({
@@ -53,7 +56,9 @@ async function tokenService(options: Partial<ZitadelModuleOptions> = {}, logger?
 
 /** What ZITADEL itself says of a token, asked as the project's API application. */
 async function introspect(token: string): Promise<Record<string, unknown>> {
-  const basic = Buffer.from(`${encodeURIComponent(api.clientId)}:${encodeURIComponent(api.clientSecret ?? '')}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(api.clientId)}:${encodeURIComponent(api.clientSecret ?? '')}`,
+  ).toString('base64');
   const response = await fetch(`${zitadel.issuer}/oauth/v2/introspect`, {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -96,7 +101,9 @@ describe('TokenService (JWT-profile grant)', () => {
 
   it('handles JWT access tokens as well as opaque ones', async () => {
     const jwtUser = zitadel.createServiceUser({ userName: 'jwt-reporter', accessTokenType: 'jwt' });
-    const tokens = await tokenService({ serviceUser: { keyJson: JSON.stringify(await zitadel.addServiceUserKey(jwtUser.userId)) } });
+    const tokens = await tokenService({
+      serviceUser: { keyJson: JSON.stringify(await zitadel.addServiceUserKey(jwtUser.userId)) },
+    });
     const token = await tokens.getAccessToken({ scopes: [ZitadelScopes.projectAudience(projectId)] });
     expect(decodeJwt(token)).toMatchObject({ sub: jwtUser.userId, iss: zitadel.issuer });
     expect(await introspect(token)).toMatchObject({ active: true, sub: jwtUser.userId });
@@ -151,7 +158,14 @@ describe('TokenService (JWT-profile grant)', () => {
   it('logs nothing that contains a token or an assertion, even at the most verbose level', async () => {
     const lines: string[] = [];
     const capture = (...args: unknown[]): void => void lines.push(args.map(String).join(' '));
-    const logger: LoggerService = { log: capture, error: capture, warn: capture, debug: capture, verbose: capture, fatal: capture };
+    const logger: LoggerService = {
+      log: capture,
+      error: capture,
+      warn: capture,
+      debug: capture,
+      verbose: capture,
+      fatal: capture,
+    };
     try {
       const tokens = await tokenService({}, logger);
       zitadel.injectFault({ endpoint: 'token', status: 502, times: 1 });
@@ -168,7 +182,9 @@ describe('TokenService (JWT-profile grant)', () => {
 describe('TokenService (client credentials)', () => {
   it('mints a token for a service user with a secret, form-url-encoding its credentials', async () => {
     const user = zitadel.createServiceUser({ userName: 'batch@jobs', withSecret: true });
-    const tokens = await tokenService({ serviceUser: { clientId: user.clientId ?? '', clientSecret: user.clientSecret ?? '' } });
+    const tokens = await tokenService({
+      serviceUser: { clientId: user.clientId ?? '', clientSecret: user.clientSecret ?? '' },
+    });
     const token = await tokens.getAccessToken({ scopes: [ZitadelScopes.projectAudience(projectId)] });
     expect(await introspect(token)).toMatchObject({ active: true, sub: user.userId });
   });
@@ -176,7 +192,11 @@ describe('TokenService (client credentials)', () => {
   it('surfaces a wrong secret as ZITADEL answers it (400 invalid_request, per its source), not retried', async () => {
     const user = zitadel.createServiceUser({ userName: 'batch2', withSecret: true });
     const tokens = await tokenService({ serviceUser: { clientId: user.clientId ?? '', clientSecret: 'nope' } });
-    await expect(tokens.getAccessToken()).rejects.toMatchObject({ code: 'ZITADEL_OAUTH_ERROR', error: 'invalid_request', status: 400 });
+    await expect(tokens.getAccessToken()).rejects.toMatchObject({
+      code: 'ZITADEL_OAUTH_ERROR',
+      error: 'invalid_request',
+      status: 400,
+    });
     expect(zitadel.requestCount('token')).toBe(1);
   });
 });

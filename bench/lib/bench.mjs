@@ -22,7 +22,9 @@ function numberFrom(name, fallback) {
 /** Settings, overridable through the environment for quicker partial runs. */
 export function settingsFromEnv() {
   const only = (process.env['BENCH_ONLY'] ?? '').split(',').filter((s) => s !== '');
-  for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`BENCH_ONLY: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
+  for (const name of only)
+    if (!SCENARIOS.includes(name))
+      throw new Error(`BENCH_ONLY: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
   return {
     scenarios: only.length > 0 ? only : SCENARIOS,
     guard: {
@@ -65,16 +67,24 @@ export async function runBench(fixture, settings) {
     const servers = {};
     try {
       for (const guard of needed) {
-        const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify({ ...fixture.serverConfig, guard }) });
+        const { child, first } = await startChild('server.mjs', {
+          BENCH_SERVER_CONFIG: JSON.stringify({ ...fixture.serverConfig, guard }),
+        });
         servers[guard] = { child, url: `http://127.0.0.1:${first.port}/bench`, cpu: () => cpuOf(child) };
       }
       if (wants('guard')) {
         say('1. guard overhead');
-        results.guardOverhead = { date: new Date().toISOString(), ...(await guardOverhead({ servers, fixture, ...settings.guard })) };
+        results.guardOverhead = {
+          date: new Date().toISOString(),
+          ...(await guardOverhead({ servers, fixture, ...settings.guard })),
+        };
       }
       if (wants('cold')) {
         say('2. cold introspection under concurrency');
-        results.coldIntrospection = { date: new Date().toISOString(), ...(await coldIntrospection({ url: servers.zitadel.url, fixture, ...settings.cold })) };
+        results.coldIntrospection = {
+          date: new Date().toISOString(),
+          ...(await coldIntrospection({ url: servers.zitadel.url, fixture, ...settings.cold })),
+        };
       }
     } finally {
       for (const server of Object.values(servers)) await stopChild(server.child);
@@ -86,7 +96,10 @@ export async function runBench(fixture, settings) {
   }
   if (wants('token')) {
     say('3. TokenService');
-    results.tokenService = { date: new Date().toISOString(), ...(await tokenServiceScenario({ fixture, ...settings.token })) };
+    results.tokenService = {
+      date: new Date().toISOString(),
+      ...(await tokenServiceScenario({ fixture, ...settings.token })),
+    };
   }
   if (wants('memory')) {
     say(`4. memory: ${settings.memory.tokens.toLocaleString('en-US')} distinct valid tokens through the guard`);

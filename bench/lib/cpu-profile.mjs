@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 function where(frame) {
   const url = frame.url ?? '';
   const file = url.replace(/^file:\/\//, '');
-  const short = file.replace(/^.*\/node_modules\//, '').replace(/^.*\/libs\/zitadel\/dist\//, 'nestjs-zitadel/').replace(/^.*\/bench\//, 'bench/');
+  const short = file
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/libs\/zitadel\/dist\//, 'nestjs-zitadel/')
+    .replace(/^.*\/bench\//, 'bench/');
   return short === '' ? '' : `${short}:${frame.lineNumber + 1}`;
 }
 

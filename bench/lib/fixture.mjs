@@ -18,11 +18,24 @@ export async function createFixture() {
     const api = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'private_key_jwt' });
     const apiApplication = { key: api.keyFile };
 
-    const user = zitadel.createHumanUser({ userName: 'ada', email: 'ada@bench.test', firstName: 'Ada', lastName: 'Lovelace' });
+    const user = zitadel.createHumanUser({
+      userName: 'ada',
+      email: 'ada@bench.test',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    });
     zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['reader'] });
     // What a SPA or web app of the project would ask for: the API's audience, its roles, the profile.
-    const scopes = ['openid', 'profile', 'email', ZitadelScopes.projectAudience(project.id), 'urn:zitadel:iam:org:projects:roles', 'urn:zitadel:iam:user:resourceowner'];
-    const issue = (type) => zitadel.issueToken({ userId: user.userId, scopes, type, expiresIn: TOKEN_LIFETIME_SECONDS });
+    const scopes = [
+      'openid',
+      'profile',
+      'email',
+      ZitadelScopes.projectAudience(project.id),
+      'urn:zitadel:iam:org:projects:roles',
+      'urn:zitadel:iam:user:resourceowner',
+    ];
+    const issue = (type) =>
+      zitadel.issueToken({ userId: user.userId, scopes, type, expiresIn: TOKEN_LIFETIME_SECONDS });
     const jwt = await issue('jwt');
     const opaque = await issue('opaque');
 
@@ -36,7 +49,12 @@ export async function createFixture() {
       apiApplication,
       jwt,
       opaque,
-      serverConfig: { issuer: zitadel.issuer, jwksUri: `${zitadel.issuer}/oauth/v2/keys`, projectId: project.id, apiApplication },
+      serverConfig: {
+        issuer: zitadel.issuer,
+        jwksUri: `${zitadel.issuer}/oauth/v2/keys`,
+        projectId: project.id,
+        apiApplication,
+      },
       /** `n` fresh opaque access tokens of the user. */
       mintOpaque: (n) => Promise.all(Array.from({ length: n }, () => issue('opaque'))),
       introspectionCount: () => zitadel.requestCount('introspect'),

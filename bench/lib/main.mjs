@@ -33,12 +33,18 @@ if (results !== undefined) {
   results.totalSeconds = Math.round((performance.now() - started) / 1000);
   const missed = Object.entries(results.guardOverhead?.targets ?? {}).filter(([, t]) => !t.met);
   if (full || process.env['BENCH_WRITE'] === '1') {
-    writeResults(results, fileURLToPath(new URL('../results.json', import.meta.url)), fileURLToPath(new URL('../README.md', import.meta.url)), { merge: !full });
+    writeResults(
+      results,
+      fileURLToPath(new URL('../results.json', import.meta.url)),
+      fileURLToPath(new URL('../README.md', import.meta.url)),
+      { merge: !full },
+    );
     say(`\nWrote bench/results.json and bench/README.md (${results.totalSeconds} s).`);
   } else {
     say(`\nPartial run (${results.totalSeconds} s): nothing written.\n${JSON.stringify(results, null, 2)}`);
   }
-  for (const [name, target] of missed) process.stderr.write(`TARGET MISSED: ${name} = ${target.value} (target ${target.target})\n`);
+  for (const [name, target] of missed)
+    process.stderr.write(`TARGET MISSED: ${name} = ${target.value} (target ${target.target})\n`);
   if (results.guardOverhead?.noisy) say('Guard ratios taken on a busy machine: not to be trusted (see NOISY above).');
   else if (missed.length === 0 && results.guardOverhead) say('Guard targets met.');
   if (missed.length > 0 && process.env['BENCH_STRICT'] === '1') process.exitCode = 1;

@@ -26,7 +26,10 @@ try {
     const tmp = join(dir, `.tmp-${variant.key}`);
     mkdirSync(tmp, { recursive: true });
     const config = { ...fixture.serverConfig, guard: variant.guard };
-    const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify(config) }, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
+    const { child, first } = await startChild('server.mjs', { BENCH_SERVER_CONFIG: JSON.stringify(config) }, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${tmp}`,
+    ]);
     const url = `http://127.0.0.1:${first.port}/bench`;
     await hammer({ url, token: variant.token, seconds: 2, label: `warm-up ${variant.key}` });
     const loadBefore = load();
@@ -38,7 +41,9 @@ try {
     rmSync(tmp, { recursive: true, force: true });
     const summary = { variant: variant.key, rps: Math.round(result.rps), loadBefore, ...summariseProfile(raw) };
     writeFileSync(join(dir, `${variant.key}.json`), `${JSON.stringify(summary, null, 2)}\n`);
-    say(`\n== ${variant.key}: ${summary.rps} req/s (profiled), ${summary.samples} samples, idle ${summary.idlePercent}%, GC ${summary.gcPercent}%, load ${loadBefore.load1}`);
+    say(
+      `\n== ${variant.key}: ${summary.rps} req/s (profiled), ${summary.samples} samples, idle ${summary.idlePercent}%, GC ${summary.gcPercent}%, load ${loadBefore.load1}`,
+    );
     say('by package:');
     for (const row of summary.byArea.slice(0, 12)) say(`  ${String(row.percent).padStart(5)}%  ${row.frame}`);
     say('self time:');

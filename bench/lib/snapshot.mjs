@@ -20,7 +20,12 @@ const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** The entry points exist and every relative import of every module resolves: no half-written build. */
 function complete(dir) {
-  if (!existsSync(`${dir}dist/index.js`) || !existsSync(`${dir}dist/testing/index.js`) || !existsSync(`${dir}package.json`)) return false;
+  if (
+    !existsSync(`${dir}dist/index.js`) ||
+    !existsSync(`${dir}dist/testing/index.js`) ||
+    !existsSync(`${dir}package.json`)
+  )
+    return false;
   for (const file of files(`${dir}dist`).filter((name) => name.endsWith('.js'))) {
     const path = join(`${dir}dist`, file);
     for (const [, specifier] of readFileSync(path, 'utf8').matchAll(RELATIVE_IMPORT)) {

@@ -16,7 +16,14 @@ export async function startTestIssuer() {
     const path = (req.url ?? '/').split('?')[0];
     res.setHeader('content-type', 'application/json');
     if (path === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/oauth/v2/keys`, token_endpoint: `${issuer}/oauth/v2/token`, introspection_endpoint: `${issuer}/oauth/v2/introspect` }));
+      res.end(
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${issuer}/oauth/v2/keys`,
+          token_endpoint: `${issuer}/oauth/v2/token`,
+          introspection_endpoint: `${issuer}/oauth/v2/introspect`,
+        }),
+      );
     } else if (path === '/oauth/v2/keys') {
       res.end(jwks);
     } else {

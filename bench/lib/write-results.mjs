@@ -32,14 +32,19 @@ function guardTable(g) {
       ? `**Noisy run:** fewer than ${g.minCleanRounds} rounds without other processes on the cores for (a) or (b), so all ${used} rounds count; read the ratios with that in mind.`
       : `Rounds used: those in which other processes took at most ${g.cleanOtherCores} cores during both runs of the pair (${used} of ${g.settings.rounds} for (a)).`,
   );
-  rows.push('', `(a) vs (c): **${fixed(g.jwtVsPassport)}x** the passport recipe's throughput (target >= 1.3: ${yes(t.zitadelJwtVsPassport.met)}${caveat}).`);
+  rows.push(
+    '',
+    `(a) vs (c): **${fixed(g.jwtVsPassport)}x** the passport recipe's throughput (target >= 1.3: ${yes(t.zitadelJwtVsPassport.met)}${caveat}).`,
+  );
   rows.push(
     '',
     `Autocannon: ${g.settings.connections} connections, ${g.settings.seconds} s per run, ${g.settings.rounds} rounds (orders ABCDE, EDCBA, ...), ${g.settings.warmupSeconds} s warm-up per route. Per-round ratios, with the cores' use by other processes in brackets:`,
     '',
   );
   for (const f of Object.values(g.figures)) {
-    rows.push(`- ${f.label}: ${f.ratioPerRound.map((r, i) => `${fixed(r)} (${fixed(f.otherCoresPerRound[i], 2)})`).join(', ')}`);
+    rows.push(
+      `- ${f.label}: ${f.ratioPerRound.map((r, i) => `${fixed(r)} (${fixed(f.otherCoresPerRound[i], 2)})`).join(', ')}`,
+    );
   }
   return rows.join('\n');
 }
@@ -61,7 +66,11 @@ function coldTable(c) {
   return [
     '| distinct tokens | concurrent requests per token | requests | introspection calls seen by the emulator | answers | time | load |',
     '|---:|---:|---:|---:|---|---:|---|',
-    `| ${int(c.tokens)} | ${c.requestsPerToken} | ${int(c.requests)} | **${int(c.introspectionCalls)}** (expected ${int(c.tokens)}) | ${Object.entries(c.answers).map(([s, n]) => `${int(n)} x ${s}`).join(', ')} | ${fixed(c.seconds, 1)} s | ${loadText(c.loadBefore)} |`,
+    `| ${int(c.tokens)} | ${c.requestsPerToken} | ${int(c.requests)} | **${int(c.introspectionCalls)}** (expected ${int(c.tokens)}) | ${Object.entries(
+      c.answers,
+    )
+      .map(([s, n]) => `${int(n)} x ${s}`)
+      .join(', ')} | ${fixed(c.seconds, 1)} s | ${loadText(c.loadBefore)} |`,
     '',
     `${c.tokensInFlight} tokens in flight at a time; the emulator held each introspection ${c.introspectionDelayMs} ms so that the requests of a token overlap its introspection.`,
   ].join('\n');
@@ -90,7 +99,10 @@ function memoryTable(m) {
     '| after | RSS | live heap (after GC) | external | verified-token cache entries |',
     '|---|---:|---:|---:|---:|',
   ];
-  for (const s of m.samples) rows.push(`| ${s.label} | ${fixed(s.rssMB, 0)} MB | ${fixed(s.liveHeapMB, 1)} MB | ${fixed(s.externalMB, 1)} MB | ${s.cacheEntries === undefined ? 'n/a' : int(s.cacheEntries)} |`);
+  for (const s of m.samples)
+    rows.push(
+      `| ${s.label} | ${fixed(s.rssMB, 0)} MB | ${fixed(s.liveHeapMB, 1)} MB | ${fixed(s.externalMB, 1)} MB | ${s.cacheEntries === undefined ? 'n/a' : int(s.cacheEntries)} |`,
+    );
   return rows.join('\n');
 }
 
@@ -104,9 +116,26 @@ export function resultsMarkdown(r) {
     `Command: \`npm run bench\`${r.merged ? ' (sections re-run with `BENCH_ONLY=... BENCH_WRITE=1` carry their own date)' : ''}. Date: ${r.date}. Machine: \`nproc\` = ${m.nproc} (${m.cpu}), ${m.memoryGB} GB, Node ${m.node}, ${m.platform}. Load average (\`uptime\`) at start ${loadText(r.loadAtStart)}, at end ${loadText(r.loadAtEnd)}.`,
   ];
   const when = (s) => `Run ${s.date ?? r.date}.`;
-  if (r.guardOverhead) parts.push('', '### 1. Guard overhead (throughput, ratio to the unguarded route of the same run)', '', when(r.guardOverhead), '', guardTable(r.guardOverhead));
-  if (r.hotPath) parts.push('', '### 1b. The guard alone (in process, cache warm)', '', when(r.hotPath), '', hotTable(r.hotPath));
-  if (r.coldIntrospection) parts.push('', '### 2. Cold introspection under concurrency', '', when(r.coldIntrospection), '', coldTable(r.coldIntrospection));
+  if (r.guardOverhead)
+    parts.push(
+      '',
+      '### 1. Guard overhead (throughput, ratio to the unguarded route of the same run)',
+      '',
+      when(r.guardOverhead),
+      '',
+      guardTable(r.guardOverhead),
+    );
+  if (r.hotPath)
+    parts.push('', '### 1b. The guard alone (in process, cache warm)', '', when(r.hotPath), '', hotTable(r.hotPath));
+  if (r.coldIntrospection)
+    parts.push(
+      '',
+      '### 2. Cold introspection under concurrency',
+      '',
+      when(r.coldIntrospection),
+      '',
+      coldTable(r.coldIntrospection),
+    );
   if (r.tokenService) parts.push('', '### 3. TokenService', '', when(r.tokenService), '', tokenTable(r.tokenService));
   if (r.memory) parts.push('', '### 4. Memory', '', when(r.memory), '', memoryTable(r.memory));
   parts.push(END);
@@ -124,7 +153,14 @@ export function writeResults(fresh, jsonPath, readmePath, { merge = false } = {}
   let results = fresh;
   if (merge && existsSync(jsonPath)) {
     const previous = JSON.parse(readFileSync(jsonPath, 'utf8'));
-    results = { ...previous, machine: fresh.machine, command: fresh.command, date: fresh.date, loadAtStart: fresh.loadAtStart, loadAtEnd: fresh.loadAtEnd };
+    results = {
+      ...previous,
+      machine: fresh.machine,
+      command: fresh.command,
+      date: fresh.date,
+      loadAtStart: fresh.loadAtStart,
+      loadAtEnd: fresh.loadAtEnd,
+    };
     for (const key of SCENARIO_KEYS) if (fresh[key] !== undefined) results[key] = fresh[key];
     results.merged = true;
   }
@@ -133,6 +169,9 @@ export function writeResults(fresh, jsonPath, readmePath, { merge = false } = {}
   const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '# Benchmarks\n';
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  const next = start >= 0 && end > start ? readme.slice(0, start) + generated + readme.slice(end + END.length) : `${readme.trimEnd()}\n\n## Results\n\n${generated}\n`;
+  const next =
+    start >= 0 && end > start
+      ? readme.slice(0, start) + generated + readme.slice(end + END.length)
+      : `${readme.trimEnd()}\n\n## Results\n\n${generated}\n`;
   writeFileSync(readmePath, next);
 }

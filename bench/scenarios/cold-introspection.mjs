@@ -46,9 +46,17 @@ export async function coldIntrospection({ url, fixture, tokens, perToken, window
   const seconds = (performance.now() - started) / 1000;
   const calls = fixture.introspectionCount() - before;
   const answers = Object.fromEntries(statuses);
-  say(`  ${tokens} tokens x ${perToken} concurrent requests: ${calls} introspection calls, answers ${JSON.stringify(answers)}, ${seconds.toFixed(1)} s`);
-  check(calls === tokens, `cold introspection: ZITADEL saw ${calls} introspection calls for ${tokens} distinct tokens (expected exactly ${tokens})`);
-  check(answers[200] === tokens * perToken, `cold introspection: ${answers[200] ?? 0} of ${tokens * perToken} requests answered 200 (${JSON.stringify(answers)})`);
+  say(
+    `  ${tokens} tokens x ${perToken} concurrent requests: ${calls} introspection calls, answers ${JSON.stringify(answers)}, ${seconds.toFixed(1)} s`,
+  );
+  check(
+    calls === tokens,
+    `cold introspection: ZITADEL saw ${calls} introspection calls for ${tokens} distinct tokens (expected exactly ${tokens})`,
+  );
+  check(
+    answers[200] === tokens * perToken,
+    `cold introspection: ${answers[200] ?? 0} of ${tokens * perToken} requests answered 200 (${JSON.stringify(answers)})`,
+  );
   return {
     tokens,
     requestsPerToken: perToken,

@@ -9,9 +9,19 @@ export function variants(fixture) {
   // The baselines get the same Authorization header as (a) and (c): the same request bytes, only the guard differs.
   return [
     { key: 'unguarded', label: 'no guard (baseline)', guard: 'none', token: fixture.jwt },
-    { key: 'allowGuard', label: "a guard that returns true (Nest's guard machinery alone)", guard: 'allow', token: fixture.jwt },
+    {
+      key: 'allowGuard',
+      label: "a guard that returns true (Nest's guard machinery alone)",
+      guard: 'allow',
+      token: fixture.jwt,
+    },
     { key: 'zitadelJwt', label: '(a) ZitadelAuthGuard, JWT verified locally', guard: 'zitadel', token: fixture.jwt },
-    { key: 'zitadelIntrospection', label: '(b) ZitadelAuthGuard, opaque token, introspection cache warm', guard: 'zitadel', token: fixture.opaque },
+    {
+      key: 'zitadelIntrospection',
+      label: '(b) ZitadelAuthGuard, opaque token, introspection cache warm',
+      guard: 'zitadel',
+      token: fixture.opaque,
+    },
     { key: 'passport', label: '(c) @nestjs/passport + passport-jwt + jwks-rsa', guard: 'passport', token: fixture.jwt },
   ];
 }
@@ -34,7 +44,13 @@ export async function guardOverhead({ servers, fixture, rounds, seconds, warmupS
   const list = variants(fixture);
   say(`  warm-up: ${warmupSeconds} s per route`);
   for (const variant of list) {
-    await hammer({ url: servers[variant.guard].url, token: variant.token, seconds: warmupSeconds, connections, label: `warm-up ${variant.key}` });
+    await hammer({
+      url: servers[variant.guard].url,
+      token: variant.token,
+      seconds: warmupSeconds,
+      connections,
+      label: `warm-up ${variant.key}`,
+    });
   }
   const runs = [];
   for (let pass = 1; pass <= rounds; pass++) {
@@ -48,8 +64,18 @@ export async function guardOverhead({ servers, fixture, rounds, seconds, warmupS
       const serverMicros = (await server.cpu()) - cpuBefore;
       const otherCores = round(interference(serverMicros), 2);
       const cpuMicrosPerRequest = round(serverMicros / result.requests, 1);
-      runs.push({ round: pass, variant: variant.key, ...result, cpuMicrosPerRequest, otherCores, loadBefore: before, loadAfter: load() });
-      say(`  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuMicrosPerRequest} µs CPU/req  p99 ${result.latencyMsP99} ms  other processes ${otherCores} cores  load ${before.load1}`);
+      runs.push({
+        round: pass,
+        variant: variant.key,
+        ...result,
+        cpuMicrosPerRequest,
+        otherCores,
+        loadBefore: before,
+        loadAfter: load(),
+      });
+      say(
+        `  round ${pass} ${variant.key.padEnd(21)} ${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuMicrosPerRequest} µs CPU/req  p99 ${result.latencyMsP99} ms  other processes ${otherCores} cores  load ${before.load1}`,
+      );
     }
   }
 
@@ -106,14 +132,31 @@ export function summarise(list, runs, settings) {
       cpuRatio: round(median(used.map(([run, base]) => base.cpuMicrosPerRequest / run.cpuMicrosPerRequest)), 3),
     };
   }
-  const noisy = figures.zitadelJwt.cleanRounds < MIN_CLEAN_ROUNDS || figures.zitadelIntrospection.cleanRounds < MIN_CLEAN_ROUNDS;
+  const noisy =
+    figures.zitadelJwt.cleanRounds < MIN_CLEAN_ROUNDS || figures.zitadelIntrospection.cleanRounds < MIN_CLEAN_ROUNDS;
   const jwtVsPassport = round(figures.zitadelJwt.ratio / figures.passport.ratio, 2);
-  const target = (key) => ({ target: '>= 0.9 of unguarded', value: figures[key].ratio, met: figures[key].ratio >= 0.9 });
+  const target = (key) => ({
+    target: '>= 0.9 of unguarded',
+    value: figures[key].ratio,
+    met: figures[key].ratio >= 0.9,
+  });
   const targets = {
     zitadelJwt: target('zitadelJwt'),
     zitadelIntrospection: target('zitadelIntrospection'),
     zitadelJwtVsPassport: { target: '>= 1.3 x passport', value: jwtVsPassport, met: jwtVsPassport >= 1.3 },
   };
-  if (noisy) say(`  NOISY: fewer than ${MIN_CLEAN_ROUNDS} rounds undisturbed by other processes (at most ${CLEAN_OTHER_CORES} cores) for (a) or (b): all rounds count`);
-  return { settings, cleanOtherCores: CLEAN_OTHER_CORES, minCleanRounds: MIN_CLEAN_ROUNDS, noisy, figures, jwtVsPassport, targets, runs };
+  if (noisy)
+    say(
+      `  NOISY: fewer than ${MIN_CLEAN_ROUNDS} rounds undisturbed by other processes (at most ${CLEAN_OTHER_CORES} cores) for (a) or (b): all rounds count`,
+    );
+  return {
+    settings,
+    cleanOtherCores: CLEAN_OTHER_CORES,
+    minCleanRounds: MIN_CLEAN_ROUNDS,
+    noisy,
+    figures,
+    jwtVsPassport,
+    targets,
+    runs,
+  };
 }

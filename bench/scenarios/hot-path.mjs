@@ -5,11 +5,19 @@ import { check, load, say } from '../lib/report.mjs';
 
 export async function hotPath({ fixture }) {
   const loadBefore = load();
-  const config = { issuer: fixture.issuer, projectId: fixture.projectId, apiApplication: fixture.apiApplication, jwt: fixture.jwt, opaque: fixture.opaque };
+  const config = {
+    issuer: fixture.issuer,
+    projectId: fixture.projectId,
+    apiApplication: fixture.apiApplication,
+    jwt: fixture.jwt,
+    opaque: fixture.opaque,
+  };
   const { child, first } = await startChild('hot-path.mjs', { BENCH_HOT_CONFIG: JSON.stringify(config) });
   await stopChild(child);
   check(first?.type === 'result', `hot path: unexpected message ${JSON.stringify(first)}`);
   const r = first.result;
-  say(`  canActivate, cache warm: JWT ${r.canActivateJwtMicros} µs, opaque ${r.canActivateOpaqueMicros} µs (sha256 of the ${r.jwtLength}-character JWT alone: ${r.sha256JwtMicros} µs)`);
+  say(
+    `  canActivate, cache warm: JWT ${r.canActivateJwtMicros} µs, opaque ${r.canActivateOpaqueMicros} µs (sha256 of the ${r.jwtLength}-character JWT alone: ${r.sha256JwtMicros} µs)`,
+  );
   return { ...r, loadBefore, loadAfter: load() };
 }

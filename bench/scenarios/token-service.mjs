@@ -21,7 +21,9 @@ async function warmPath(call, ms) {
 
 export async function tokenServiceScenario({ fixture, concurrent, warmMs }) {
   class TokenBenchModule {}
-  Module({ imports: [ZitadelModule.forRoot({ issuer: fixture.issuer, serviceUser: fixture.serviceUser })] })(TokenBenchModule);
+  Module({ imports: [ZitadelModule.forRoot({ issuer: fixture.issuer, serviceUser: fixture.serviceUser })] })(
+    TokenBenchModule,
+  );
   const app = await NestFactory.createApplicationContext(TokenBenchModule, { logger: ['error', 'warn'] });
   try {
     const tokens = app.get(TokenService);
@@ -41,7 +43,9 @@ export async function tokenServiceScenario({ fixture, concurrent, warmMs }) {
     const after = fixture.tokenCount() - before;
     check(after === 2, `TokenService: the warm loops made ${after - 2} extra token requests`);
     say(`  warm getAccessToken(): ${defaultScopes.opsPerSecond} ops/s (${defaultScopes.microsecondsPerCall} µs/call)`);
-    say(`  warm getAccessToken({ scopes: [${scopes.length} scopes] }): ${withScopes.opsPerSecond} ops/s (${withScopes.microsecondsPerCall} µs/call)`);
+    say(
+      `  warm getAccessToken({ scopes: [${scopes.length} scopes] }): ${withScopes.opsPerSecond} ops/s (${withScopes.microsecondsPerCall} µs/call)`,
+    );
     return {
       concurrentCalls: concurrent,
       tokenRequests: calls,

@@ -27,20 +27,35 @@ beforeAll(async () => {
 });
 afterAll(() => fixture.close());
 
-const b64url = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 /** Characters Node's HTTP client lets into a header value (RFC 9110 field-value: VCHAR, SP, HTAB, obs-text). */
-const fieldChar = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constant(0x09), fc.integer({ min: 0x80, max: 0xff })).map((code) => String.fromCharCode(code));
+const fieldChar = fc
+  .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constant(0x09), fc.integer({ min: 0x80, max: 0xff }))
+  .map((code) => String.fromCharCode(code));
 const tokenChar = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/='.split(''));
 
 /** Headers built from nothing valid: whatever comes, the protected routes must answer 401. */
 const forgedHeader: fc.Arbitrary<string | string[]> = fc.oneof(
   fc.string({ unit: fieldChar, maxLength: 300 }),
   fc.string({ unit: fieldChar, maxLength: 300 }).map((rest) => `Bearer ${rest}`),
-  fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Bearer  ', 'Basic', 'Token', 'Bearer\t', 'DPoP'), fc.string({ unit: tokenChar, minLength: 1, maxLength: 400 })).map(([scheme, token]) => `${scheme} ${token}`),
+  fc
+    .tuple(
+      fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Bearer  ', 'Basic', 'Token', 'Bearer\t', 'DPoP'),
+      fc.string({ unit: tokenChar, minLength: 1, maxLength: 400 }),
+    )
+    .map(([scheme, token]) => `${scheme} ${token}`),
   // Forged JWTs: any header (alg none, HS256, unknown kid, ...), any payload, any signature.
   fc
     .tuple(
-      fc.record({ alg: fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'RS512', ''), kid: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), typ: fc.constantFrom('JWT', 'at+jwt') }, { requiredKeys: ['alg'] }),
+      fc.record(
+        {
+          alg: fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'RS512', ''),
+          kid: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+          typ: fc.constantFrom('JWT', 'at+jwt'),
+        },
+        { requiredKeys: ['alg'] },
+      ),
       fc.jsonValue({ maxDepth: 2 }),
       fc.oneof(fc.constant(''), fc.string({ unit: tokenChar, maxLength: 342 })),
     )
@@ -48,7 +63,12 @@ const forgedHeader: fc.Arbitrary<string | string[]> = fc.oneof(
   // Lengths around the cap (8192 characters).
   fc.tuple(fc.integer({ min: 8000, max: 9000 }), tokenChar).map(([length, char]) => `Bearer ${char.repeat(length)}`),
   // Two Authorization headers: refused even when one alone would do.
-  fc.tuple(fc.string({ unit: tokenChar, minLength: 1, maxLength: 40 }), fc.string({ unit: tokenChar, minLength: 1, maxLength: 40 })).map(([a, b]) => [`Bearer ${a}`, `Bearer ${b}`]),
+  fc
+    .tuple(
+      fc.string({ unit: tokenChar, minLength: 1, maxLength: 40 }),
+      fc.string({ unit: tokenChar, minLength: 1, maxLength: 40 }),
+    )
+    .map(([a, b]) => [`Bearer ${a}`, `Bearer ${b}`]),
 );
 
 interface Mangled {
@@ -59,7 +79,12 @@ interface Mangled {
 /** A valid token changed a little: a character replaced, cut, extended, the scheme changed, or left intact. */
 function mangledHeader(): fc.Arbitrary<Mangled> {
   return fc
-    .tuple(fc.nat({ max: valid.length - 1 }), fc.nat(), tokenChar, fc.constantFrom('replace', 'cut', 'append', 'intact', 'lowercase-scheme', 'twice', 'repeat-header'))
+    .tuple(
+      fc.nat({ max: valid.length - 1 }),
+      fc.nat(),
+      tokenChar,
+      fc.constantFrom('replace', 'cut', 'append', 'intact', 'lowercase-scheme', 'twice', 'repeat-header'),
+    )
     .map(([which, at, char, how]) => {
       const source = valid[which];
       if (source === undefined) throw new Error('unreachable');
@@ -98,7 +123,11 @@ describe.each(PLATFORMS)('arbitrary Authorization headers over %s', (platform) =
   let client: LoadClient;
 
   beforeAll(async () => {
-    app = await startGuardedApp(platform, { issuer: fixture.zitadel.issuer, apiApplication: { key: fixture.apiKey }, projectId: fixture.projectId });
+    app = await startGuardedApp(platform, {
+      issuer: fixture.zitadel.issuer,
+      apiApplication: { key: fixture.apiKey },
+      projectId: fixture.projectId,
+    });
     client = new LoadClient(app.url, { maxSockets: 4 });
   });
   afterAll(async () => {
@@ -115,10 +144,16 @@ describe.each(PLATFORMS)('arbitrary Authorization headers over %s', (platform) =
     if (answer instanceof Error) throw new Error(`no answer for ${path}: ${answer.message}`);
     expect(expected).toContain(answer.status);
     const challenge = answer.headers['www-authenticate'];
-    expect(answer.status !== 401 || (typeof challenge === 'string' && challenge.startsWith('Bearer realm="api"'))).toBe(true);
+    expect(answer.status !== 401 || (typeof challenge === 'string' && challenge.startsWith('Bearer realm="api"'))).toBe(
+      true,
+    );
     // Nothing sent comes back: no token or header fragment in the body or the challenge.
-    const sent = (typeof header === 'string' ? [header] : header).map((value) => value.replace(/^\s*bearer\s*/i, '').trim()).filter((value) => value.length >= 12);
-    const echoed = sent.filter((value) => answer.body.includes(value.slice(0, 40)) || String(challenge ?? '').includes(value.slice(0, 40)));
+    const sent = (typeof header === 'string' ? [header] : header)
+      .map((value) => value.replace(/^\s*bearer\s*/i, '').trim())
+      .filter((value) => value.length >= 12);
+    const echoed = sent.filter(
+      (value) => answer.body.includes(value.slice(0, 40)) || String(challenge ?? '').includes(value.slice(0, 40)),
+    );
     expect(echoed).toEqual([]);
   }
 
@@ -128,16 +163,28 @@ describe.each(PLATFORMS)('arbitrary Authorization headers over %s', (platform) =
       fc.asyncProperty(route, forgedHeader, (path, header) => check(tally, path, header, allowed(path, undefined))),
       { seed: 0x5eed_0101, numRuns: RUNS },
     );
-    expect({ lost: tally.lost, wrong: tally.wrong, serverErrors: tally.serverErrors, answered: tally.answered }).toEqual({ lost: [], wrong: [], serverErrors: 0, answered: tally.sent });
+    expect({
+      lost: tally.lost,
+      wrong: tally.wrong,
+      serverErrors: tally.serverErrors,
+      answered: tally.answered,
+    }).toEqual({ lost: [], wrong: [], serverErrors: 0, answered: tally.sent });
   });
 
   it('answers mangled valid tokens 200, 401 or 403 as the token and route allow, never 5xx', async () => {
     const tally = new Tally();
     await fc.assert(
-      fc.asyncProperty(route, mangledHeader(), (path, { header, source }) => check(tally, path, header, allowed(path, source))),
+      fc.asyncProperty(route, mangledHeader(), (path, { header, source }) =>
+        check(tally, path, header, allowed(path, source)),
+      ),
       { seed: 0x5eed_0102, numRuns: RUNS },
     );
-    expect({ lost: tally.lost, wrong: tally.wrong, serverErrors: tally.serverErrors, answered: tally.answered }).toEqual({ lost: [], wrong: [], serverErrors: 0, answered: tally.sent });
+    expect({
+      lost: tally.lost,
+      wrong: tally.wrong,
+      serverErrors: tally.serverErrors,
+      answered: tally.answered,
+    }).toEqual({ lost: [], wrong: [], serverErrors: 0, answered: tally.sent });
     // The run reached every kind of answer, or it proved little.
     expect([200, 401, 403].map((status) => tally.count(status) > 0)).toEqual([true, true, true]);
   });

@@ -62,7 +62,11 @@ const bearer = (token: string): string => `Bearer ${token}`;
 
 async function expectAnswers(load: LoadClient, shots: readonly Shot[], concurrency = 8): Promise<Tally> {
   const tally = await load.runAll(shots, concurrency);
-  expect({ answered: tally.answered, lost: tally.lost, wrong: tally.wrong }).toEqual({ answered: shots.length, lost: [], wrong: [] });
+  expect({ answered: tally.answered, lost: tally.lost, wrong: tally.wrong }).toEqual({
+    answered: shots.length,
+    lost: [],
+    wrong: [],
+  });
   return tally;
 }
 
@@ -71,34 +75,47 @@ describe('discovery down at start-up', () => {
     { name: 'answering 503', fault: { status: 503 } },
     { name: 'resetting connections', fault: { drop: true } },
     { name: 'hanging past the timeout', fault: { delayMs: 2_000 } },
-    { name: 'naming another issuer', fault: { status: 200, body: { issuer: 'https://evil.example', token_endpoint: 'https://evil.example/t', jwks_uri: 'https://evil.example/k' } } },
+    {
+      name: 'naming another issuer',
+      fault: {
+        status: 200,
+        body: {
+          issuer: 'https://evil.example',
+          token_endpoint: 'https://evil.example/t',
+          jwks_uri: 'https://evil.example/k',
+        },
+      },
+    },
   ];
 
-  it.each(faults)('discovery $name: the app boots, protected routes answer 503 (public 200, no token 401), then 200 once discovery is back, without a restart', async ({ fault }) => {
-    const { zitadel } = fixture;
-    const opaque = await fixture.token(fixture.alice, 'opaque');
-    const jwt = await fixture.token(fixture.alice, 'jwt');
-    zitadel.injectFault({ endpoint: 'discovery', ...fault });
-    const load = await start();
-    const down: Shot[] = [
-      { path: '/me', authorization: bearer(opaque), expect: 503, label: 'opaque' },
-      { path: '/admin', authorization: bearer(jwt), expect: 503, label: 'jwt' },
-      { path: '/public', authorization: bearer(jwt), expect: 200, label: 'public' },
-      { path: '/me', expect: 401, label: 'no token' },
-      { path: '/me', authorization: 'Bearer a b', expect: 401, label: 'malformed header' },
-    ];
-    await expectAnswers(load, [...down, ...down, ...down]);
-    // Discovery was tried (lazily, on demand), and nothing else could be asked without it.
-    expect(zitadel.requestCount('discovery')).toBeGreaterThan(0);
-    expect([zitadel.requestCount('introspect'), zitadel.requestCount('jwks')]).toEqual([0, 0]);
+  it.each(faults)(
+    'discovery $name: the app boots, protected routes answer 503 (public 200, no token 401), then 200 once discovery is back, without a restart',
+    async ({ fault }) => {
+      const { zitadel } = fixture;
+      const opaque = await fixture.token(fixture.alice, 'opaque');
+      const jwt = await fixture.token(fixture.alice, 'jwt');
+      zitadel.injectFault({ endpoint: 'discovery', ...fault });
+      const load = await start();
+      const down: Shot[] = [
+        { path: '/me', authorization: bearer(opaque), expect: 503, label: 'opaque' },
+        { path: '/admin', authorization: bearer(jwt), expect: 503, label: 'jwt' },
+        { path: '/public', authorization: bearer(jwt), expect: 200, label: 'public' },
+        { path: '/me', expect: 401, label: 'no token' },
+        { path: '/me', authorization: 'Bearer a b', expect: 401, label: 'malformed header' },
+      ];
+      await expectAnswers(load, [...down, ...down, ...down]);
+      // Discovery was tried (lazily, on demand), and nothing else could be asked without it.
+      expect(zitadel.requestCount('discovery')).toBeGreaterThan(0);
+      expect([zitadel.requestCount('introspect'), zitadel.requestCount('jwks')]).toEqual([0, 0]);
 
-    zitadel.clearFaults();
-    await expectAnswers(load, [
-      { path: '/admin', authorization: bearer(opaque), expect: 200, label: 'opaque, recovered' },
-      { path: '/admin', authorization: bearer(jwt), expect: 200, label: 'jwt, recovered' },
-      { path: '/public', authorization: bearer(jwt), expect: 200, label: 'public' },
-    ]);
-  });
+      zitadel.clearFaults();
+      await expectAnswers(load, [
+        { path: '/admin', authorization: bearer(opaque), expect: 200, label: 'opaque, recovered' },
+        { path: '/admin', authorization: bearer(jwt), expect: 200, label: 'jwt, recovered' },
+        { path: '/public', authorization: bearer(jwt), expect: 200, label: 'public' },
+      ]);
+    },
+  );
 });
 
 describe('JWKS unreachable', () => {
@@ -120,7 +137,9 @@ describe('JWKS unreachable', () => {
   it('JWKS answering 500 once a key was loaded: known keys keep verifying (200), a token from a new key gets 503, not 401, until the JWKS is back', async () => {
     const { zitadel } = fixture;
     const load = await start({ jwt: { jwksCooldownSeconds: 1 } });
-    await expectAnswers(load, [{ path: '/admin', authorization: bearer(await fixture.token(fixture.alice, 'jwt')), expect: 200, label: 'warm' }]);
+    await expectAnswers(load, [
+      { path: '/admin', authorization: bearer(await fixture.token(fixture.alice, 'jwt')), expect: 200, label: 'warm' },
+    ]);
     const known = await fixture.token(fixture.bob, 'jwt');
     await zitadel.rotateSigningKeys();
     const rotated = await fixture.token(fixture.alice, 'jwt');
@@ -140,7 +159,9 @@ describe('JWKS unreachable', () => {
     );
     zitadel.clearFaults();
     await sleep(1_100);
-    await expectAnswers(load, [{ path: '/admin', authorization: bearer(rotated), expect: 200, label: 'new key, recovered' }]);
+    await expectAnswers(load, [
+      { path: '/admin', authorization: bearer(rotated), expect: 200, label: 'new key, recovered' },
+    ]);
   });
 });
 
@@ -162,7 +183,12 @@ describe('signing keys rotated under load', () => {
       if (sent >= 600) return undefined;
       sent++;
       const pool = phase === 'after' && sent % 2 === 0 ? rotatedTokens : old;
-      return { path: '/admin', authorization: bearer(pool[sent % pool.length] ?? ''), expect: 200, label: pool === old ? 'old key' : 'new key' };
+      return {
+        path: '/admin',
+        authorization: bearer(pool[sent % pool.length] ?? ''),
+        expect: 200,
+        label: pool === old ? 'old key' : 'new key',
+      };
     };
     const running = load.run(next, 8, tally);
     await sleep(50);
@@ -171,9 +197,15 @@ describe('signing keys rotated under load', () => {
     phase = 'after';
     await running;
 
-    expect({ answered: tally.answered, lost: tally.lost, wrong: tally.wrong }).toEqual({ answered: 600, lost: [], wrong: [] });
+    expect({ answered: tally.answered, lost: tally.lost, wrong: tally.wrong }).toEqual({
+      answered: 600,
+      lost: [],
+      wrong: [],
+    });
     expect(tally.byLabel.get('new key')?.get(200) ?? 0).toBeGreaterThan(0);
-    expect(new Set(rotatedTokens.map((token) => decodeProtectedHeader(token).kid))).not.toContain(decodeProtectedHeader(old[0] ?? '').kid);
+    expect(new Set(rotatedTokens.map((token) => decodeProtectedHeader(token).kid))).not.toContain(
+      decodeProtectedHeader(old[0] ?? '').kid,
+    );
     expect(zitadel.requestCount('jwks') - jwksBefore).toBe(1);
   });
 
@@ -190,7 +222,11 @@ describe('signing keys rotated under load', () => {
     // The new key is fetched at once (the cooldown has passed); that refresh also drops the old key.
     await expectAnswers(load, [{ path: '/admin', authorization: bearer(fresh), expect: 200, label: 'new key' }], 1);
     // A token signed by the dropped key and never verified before is refused right away.
-    await expectAnswers(load, [{ path: '/me', authorization: bearer(oldNeverSeen), expect: 401, label: 'old key, never seen' }], 1);
+    await expectAnswers(
+      load,
+      [{ path: '/me', authorization: bearer(oldNeverSeen), expect: 401, label: 'old key, never seen' }],
+      1,
+    );
 
     // The old token verified before the rotation may be served from the verified-token cache for
     // up to jwt.cache.maxTtlSeconds (1 s); after that it must be refused, and then stay refused.
@@ -205,8 +241,18 @@ describe('signing keys rotated under load', () => {
     expect(observed.at(-1)).toBe(401);
     expect(observed.every((status) => status === 200 || status === 401)).toBe(true);
     await expectAnswers(load, [
-      ...Array.from({ length: 20 }, (): Shot => ({ path: '/admin', authorization: bearer(old), expect: 401, label: 'old key, after' })),
-      ...Array.from({ length: 20 }, (): Shot => ({ path: '/admin', authorization: bearer(fresh), expect: 200, label: 'new key, after' })),
+      ...Array.from({ length: 20 }, (): Shot => ({
+        path: '/admin',
+        authorization: bearer(old),
+        expect: 401,
+        label: 'old key, after',
+      })),
+      ...Array.from({ length: 20 }, (): Shot => ({
+        path: '/admin',
+        authorization: bearer(fresh),
+        expect: 200,
+        label: 'new key, after',
+      })),
     ]);
   });
 });

@@ -24,7 +24,12 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 beforeEach(async () => {
   fixture.zitadel.clearFaults();
-  app = await startGuardedApp('express', { issuer: fixture.zitadel.issuer, apiApplication: { key: fixture.apiKey }, projectId: fixture.projectId, http: HTTP });
+  app = await startGuardedApp('express', {
+    issuer: fixture.zitadel.issuer,
+    apiApplication: { key: fixture.apiKey },
+    projectId: fixture.projectId,
+    http: HTTP,
+  });
   client = new LoadClient(app.url, { maxSockets: 8 });
 });
 /** Every line the apps logged, for the final check that none holds a secret. */
@@ -58,13 +63,29 @@ interface Outage {
 
 const outages: Outage[] = [
   { name: 'answering 500', fault: { status: 500, body: { error: 'server_error' } }, attempts: RETRIES + 1 },
-  { name: 'answering 503 with an HTML page', fault: { status: 503, body: '<html>maintenance</html>' }, attempts: RETRIES + 1 },
-  { name: 'answering 429 with Retry-After: 120 (longer than backoffMaxMs, so not waited for)', fault: { status: 429, headers: { 'retry-after': '120' } }, attempts: 1 },
+  {
+    name: 'answering 503 with an HTML page',
+    fault: { status: 503, body: '<html>maintenance</html>' },
+    attempts: RETRIES + 1,
+  },
+  {
+    name: 'answering 429 with Retry-After: 120 (longer than backoffMaxMs, so not waited for)',
+    fault: { status: 429, headers: { 'retry-after': '120' } },
+    attempts: 1,
+  },
   { name: 'hanging past the 250 ms timeout', fault: { delayMs: 2_000 }, attempts: RETRIES + 1 },
   { name: 'resetting connections', fault: { drop: true }, attempts: RETRIES + 1 },
   { name: 'answering 200 with a body that is not JSON', fault: { status: 200, body: 'OK' }, attempts: 1 },
-  { name: 'answering 200 with JSON of the wrong shape ({"active":"true"})', fault: { status: 200, body: { active: 'true', sub: 'attacker' } }, attempts: 1 },
-  { name: 'refusing the API credentials (400 unauthorized_client)', fault: { status: 400, body: { error: 'unauthorized_client' } }, attempts: 1 },
+  {
+    name: 'answering 200 with JSON of the wrong shape ({"active":"true"})',
+    fault: { status: 200, body: { active: 'true', sub: 'attacker' } },
+    attempts: 1,
+  },
+  {
+    name: 'refusing the API credentials (400 unauthorized_client)',
+    fault: { status: 400, body: { error: 'unauthorized_client' } },
+    attempts: 1,
+  },
 ];
 
 describe('introspection endpoint down', () => {
@@ -113,7 +134,9 @@ describe('introspection endpoint down', () => {
       expect(app.logs.lines.filter((line) => line.includes('ExceptionsHandler'))).toEqual([]);
 
       zitadel.clearFaults();
-      await expectAnswers(fresh.map((token) => ({ path: '/admin', authorization: bearer(token), expect: 200, label: 'recovered' })));
+      await expectAnswers(
+        fresh.map((token) => ({ path: '/admin', authorization: bearer(token), expect: 200, label: 'recovered' })),
+      );
     },
   );
 });
@@ -121,7 +144,11 @@ describe('introspection endpoint down', () => {
 describe('introspection endpoint failing briefly', () => {
   const blips: { name: string; fault: Omit<EmulatorFault, 'endpoint'>; calls: number }[] = [
     { name: 'one 500', fault: { status: 500, times: 1 }, calls: 2 },
-    { name: 'one 429 with Retry-After: 1 (within backoffMaxMs, so waited for)', fault: { status: 429, headers: { 'retry-after': '1' }, times: 1 }, calls: 2 },
+    {
+      name: 'one 429 with Retry-After: 1 (within backoffMaxMs, so waited for)',
+      fault: { status: 429, headers: { 'retry-after': '1' }, times: 1 },
+      calls: 2,
+    },
     { name: 'one reset connection', fault: { drop: true, times: 1 }, calls: 2 },
     { name: 'one answer slower than the timeout', fault: { delayMs: 1_000, times: 1 }, calls: 2 },
   ];
@@ -138,7 +165,9 @@ describe('introspection endpoint failing briefly', () => {
     client = new LoadClient(app.url);
     const token = await fixture.token(fixture.alice, 'opaque');
     // Discovery first, so that only introspection requests are counted.
-    await expectAnswers([{ path: '/me', authorization: bearer(await fixture.token(fixture.alice, 'opaque')), expect: 200, label: 'warm' }]);
+    await expectAnswers([
+      { path: '/me', authorization: bearer(await fixture.token(fixture.alice, 'opaque')), expect: 200, label: 'warm' },
+    ]);
     fixture.zitadel.injectFault({ endpoint: 'introspect', ...fault });
     const before = fixture.zitadel.requestCount('introspect');
     await expectAnswers([{ path: '/admin', authorization: bearer(token), expect: 200, label: 'after a blip' }]);
@@ -149,12 +178,19 @@ describe('introspection endpoint failing briefly', () => {
 describe('introspection under concurrency while down', () => {
   it('shares one introspection per token among concurrent requests, and answers every one of them 503', async () => {
     const { zitadel } = fixture;
-    await expectAnswers([{ path: '/me', authorization: bearer(await fixture.token(fixture.alice, 'opaque')), expect: 200, label: 'warm' }]);
+    await expectAnswers([
+      { path: '/me', authorization: bearer(await fixture.token(fixture.alice, 'opaque')), expect: 200, label: 'warm' },
+    ]);
     const token = await fixture.token(fixture.alice, 'opaque');
     zitadel.injectFault({ endpoint: 'introspect', delayMs: 2_000 });
     const before = zitadel.requestCount('introspect');
     await expectAnswers(
-      Array.from({ length: 20 }, () => ({ path: '/me', authorization: bearer(token), expect: 503, label: 'same token' })),
+      Array.from({ length: 20 }, () => ({
+        path: '/me',
+        authorization: bearer(token),
+        expect: 503,
+        label: 'same token',
+      })),
       20,
     );
     // Requests for one token share the introspection in flight: far fewer than one per request

@@ -65,7 +65,12 @@ function shots(kinds: readonly Kind[], outage: boolean): () => Shot {
     const token = kind.tokens[Math.floor(i / kinds.length) % kind.tokens.length] ?? '';
     i++;
     const opaque = !token.includes('.');
-    return { path: kind.path, authorization: bearer(token), expect: outage && opaque ? [kind.expect, 503] : kind.expect, label: kind.label };
+    return {
+      path: kind.path,
+      authorization: bearer(token),
+      expect: outage && opaque ? [kind.expect, 503] : kind.expect,
+      label: kind.label,
+    };
   };
 }
 
@@ -85,9 +90,24 @@ describe('Redis killed under load', () => {
   it('answers every request while Redis is gone (200/403 by introspecting directly, or 503; never 500, never a hang), and shares results through Redis again once it is back', async () => {
     const { zitadel } = fixture;
     const kinds: Kind[] = [
-      { label: 'opaque admin', tokens: await Promise.all(Array.from({ length: 6 }, () => fixture.token(fixture.alice, 'opaque'))), path: '/admin', expect: 200 },
-      { label: 'opaque no role', tokens: await Promise.all(Array.from({ length: 3 }, () => fixture.token(fixture.bob, 'opaque'))), path: '/admin', expect: 403 },
-      { label: 'opaque any user', tokens: await Promise.all(Array.from({ length: 3 }, () => fixture.token(fixture.bob, 'opaque'))), path: '/me', expect: 200 },
+      {
+        label: 'opaque admin',
+        tokens: await Promise.all(Array.from({ length: 6 }, () => fixture.token(fixture.alice, 'opaque'))),
+        path: '/admin',
+        expect: 200,
+      },
+      {
+        label: 'opaque no role',
+        tokens: await Promise.all(Array.from({ length: 3 }, () => fixture.token(fixture.bob, 'opaque'))),
+        path: '/admin',
+        expect: 403,
+      },
+      {
+        label: 'opaque any user',
+        tokens: await Promise.all(Array.from({ length: 3 }, () => fixture.token(fixture.bob, 'opaque'))),
+        path: '/me',
+        expect: 200,
+      },
       { label: 'revoked opaque', tokens: [await revoked()], path: '/me', expect: 401 },
       { label: 'jwt admin', tokens: [await fixture.token(fixture.alice, 'jwt')], path: '/admin', expect: 200 },
     ];
@@ -110,7 +130,12 @@ describe('Redis killed under load', () => {
     await redis.resume();
     await sleep(1_000);
     await during.stop();
-    expect({ lost: outage.lost, wrong: outage.wrong, answered: outage.answered, serverErrors: outage.serverErrors - outage.count(503) }).toEqual({
+    expect({
+      lost: outage.lost,
+      wrong: outage.wrong,
+      answered: outage.answered,
+      serverErrors: outage.serverErrors - outage.count(503),
+    }).toEqual({
       lost: [],
       wrong: [],
       answered: outage.sent,

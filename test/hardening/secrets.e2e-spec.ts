@@ -42,7 +42,9 @@ class Capture implements LoggerService {
     this.add(parts);
   }
   add(parts: readonly unknown[]): void {
-    this.lines.push(parts.map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 10, showHidden: true }))).join(' '));
+    this.lines.push(
+      parts.map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 10, showHidden: true }))).join(' '),
+    );
   }
 }
 
@@ -59,7 +61,8 @@ function track(kind: string, value: string): string {
 }
 
 function trackKey(kind: string, pem: string): void {
-  for (const line of pem.split('\n')) if (line.length >= 16 && !line.startsWith('-----')) secrets.set(line, `${kind} (PEM line)`);
+  for (const line of pem.split('\n'))
+    if (line.length >= 16 && !line.startsWith('-----')) secrets.set(line, `${kind} (PEM line)`);
 }
 
 /** What of the secrets a text holds: tracked values, JWTs (tokens, assertions) and PEM blocks. */
@@ -72,7 +75,12 @@ function leaks(text: string): string[] {
 
 /** An error as every way of printing it shows it: message, stack, causes, inspection, JSON. */
 function describeError(error: unknown): string {
-  return [String(error), error instanceof Error ? (error.stack ?? '') : '', inspect(error, { depth: 10, showHidden: true }), safeJson(error)].join('\n');
+  return [
+    String(error),
+    error instanceof Error ? (error.stack ?? '') : '',
+    inspect(error, { depth: 10, showHidden: true }),
+    safeJson(error),
+  ].join('\n');
 }
 
 function safeJson(value: unknown): string {
@@ -94,17 +102,23 @@ beforeAll(async () => {
   // Console and raw process output too: anything printed outside Nest's logger counts.
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     const original = console[method].bind(console);
-    spies.push(vi.spyOn(console, method).mockImplementation((...parts: unknown[]) => {
-      capture.add(parts);
-      original(...parts);
-    }));
+    spies.push(
+      vi.spyOn(console, method).mockImplementation((...parts: unknown[]) => {
+        capture.add(parts);
+        original(...parts);
+      }),
+    );
   }
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    spies.push(vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-      capture.add([typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)]);
-      return original(chunk, ...rest);
-    }) as typeof stream.write));
+    spies.push(
+      vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+        capture.add([
+          typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
+        ]);
+        return original(chunk, ...rest);
+      }) as typeof stream.write),
+    );
   }
   Logger.overrideLogger(capture);
   fixture = await startZitadel();
@@ -113,7 +127,10 @@ beforeAll(async () => {
   track('API client secret', fixture.secretApp.clientSecret);
   track('service user client secret', fixture.secretServiceUser.clientSecret);
   track('Basic credentials of the API', basic(fixture.secretApp.clientId, fixture.secretApp.clientSecret));
-  track('Basic credentials of the service user', basic(fixture.secretServiceUser.clientId, fixture.secretServiceUser.clientSecret));
+  track(
+    'Basic credentials of the service user',
+    basic(fixture.secretServiceUser.clientId, fixture.secretServiceUser.clientSecret),
+  );
 });
 afterEach(() => fixture.zitadel.clearFaults());
 afterAll(async () => {
@@ -129,11 +146,20 @@ interface App {
 
 async function startApp(platform: 'express' | 'fastify', options: Partial<ZitadelModuleOptions>): Promise<App> {
   const moduleRef = await Test.createTestingModule({
-    imports: [hardeningAppModule({ issuer: fixture.zitadel.issuer, projectId: fixture.projectId, http: { timeoutMs: 200, retries: 1, backoffBaseMs: 1, backoffMaxMs: 50 }, ...options })],
+    imports: [
+      hardeningAppModule({
+        issuer: fixture.zitadel.issuer,
+        projectId: fixture.projectId,
+        http: { timeoutMs: 200, retries: 1, backoffBaseMs: 1, backoffMaxMs: 50 },
+        ...options,
+      }),
+    ],
   })
     .setLogger(capture)
     .compile();
-  const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: capture });
+  const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
+    logger: capture,
+  });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, client: new LoadClient(`http://127.0.0.1:${port}`, { maxSockets: 4 }) };
@@ -146,7 +172,10 @@ async function stop({ app, client }: App): Promise<void> {
 
 /** Sends a request and keeps its whole answer (status line aside) for the leak check. */
 async function call(app: App, path: string, authorization?: string | string[]): Promise<number> {
-  const answer: Answer | Error = await app.client.send({ path, ...(authorization === undefined ? {} : { authorization }) });
+  const answer: Answer | Error = await app.client.send({
+    path,
+    ...(authorization === undefined ? {} : { authorization }),
+  });
   if (answer instanceof Error) throw new Error(`no answer: ${answer.message}`);
   produced.push(answer.body, JSON.stringify(answer.headers));
   return answer.status;
@@ -155,10 +184,12 @@ async function call(app: App, path: string, authorization?: string | string[]): 
 /** Issues tokens of every kind and tracks them. */
 async function tokens(): Promise<Record<string, string>> {
   const { alice, bob } = fixture;
-  const issue = async (kind: string, userId: string, format: 'opaque' | 'jwt', extra: Parameters<ZitadelFixture['token']>[2] = {}): Promise<[string, string]> => [
-    kind,
-    track(`${kind} token`, await fixture.token(userId, format, extra)),
-  ];
+  const issue = async (
+    kind: string,
+    userId: string,
+    format: 'opaque' | 'jwt',
+    extra: Parameters<ZitadelFixture['token']>[2] = {},
+  ): Promise<[string, string]> => [kind, track(`${kind} token`, await fixture.token(userId, format, extra))];
   return Object.fromEntries(
     await Promise.all([
       issue('opaque', alice, 'opaque'),
@@ -180,10 +211,13 @@ async function driveRequests(app: App, issued: Record<string, string>): Promise<
   const garbage = track('garbage token', 'Zm9yZ2VkLW9wYXF1ZS10b2tlbi0xMjM0NTY3ODkw');
   const oversized = track('oversized token', 'A'.repeat(9_000));
   for (const path of ['/me', '/admin', '/public']) {
-    for (const token of [...values, tampered, garbage, oversized]) statuses.push(await call(app, path, `Bearer ${token}`));
+    for (const token of [...values, tampered, garbage, oversized])
+      statuses.push(await call(app, path, `Bearer ${token}`));
     statuses.push(await call(app, path, [`Bearer ${issued['opaque'] ?? ''}`, `Bearer ${issued['jwt'] ?? ''}`]));
     statuses.push(await call(app, path, `Bearer ${issued['jwt'] ?? ''} ${issued['opaque'] ?? ''}`));
-    statuses.push(await call(app, path, `Basic ${[...secrets].find(([, kind]) => kind.startsWith('Basic'))?.[0] ?? ''}`));
+    statuses.push(
+      await call(app, path, `Basic ${[...secrets].find(([, kind]) => kind.startsWith('Basic'))?.[0] ?? ''}`),
+    );
   }
   return statuses;
 }
@@ -193,46 +227,56 @@ const outages: [string, Omit<EmulatorFault, 'endpoint'>][] = [
   ['429 with Retry-After', { status: 429, headers: { 'retry-after': '30' } }],
   ['a hang', { delayMs: 1_000 }],
   ['a reset', { drop: true }],
-  ['refused credentials', { status: 400, body: { error: 'unauthorized_client', error_description: 'client authentication failed' } }],
+  [
+    'refused credentials',
+    { status: 400, body: { error: 'unauthorized_client', error_description: 'client authentication failed' } },
+  ],
   ['an HTML page', { status: 200, body: '<html>proxy error</html>' }],
 ];
 
 describe('no secret in logs, errors or answers', () => {
-  it.each(['express', 'fastify'] as const)('guard with private_key_jwt introspection over %s: every token path, ZITADEL healthy and failing', async (platform) => {
-    const app = await startApp(platform, { apiApplication: { key: fixture.apiKey } });
-    try {
-      const issued = await tokens();
-      const healthy = await driveRequests(app, issued);
-      expect(new Set(healthy)).toEqual(new Set([200, 401, 403]));
-      for (const [, fault] of outages) {
-        for (const endpoint of ['introspect', 'jwks'] as const) fixture.zitadel.injectFault({ endpoint, ...fault });
-        await fixture.zitadel.rotateSigningKeys();
-        const fresh = track('fresh opaque token', await fixture.token(fixture.alice, 'opaque'));
-        const rotated = track('fresh jwt token', await fixture.token(fixture.alice, 'jwt'));
-        for (const path of ['/me', '/public']) {
-          expect(await call(app, path, `Bearer ${fresh}`)).toBe(path === '/me' ? 503 : 200);
-          // A new signing key: 503 when the JWKS refetch fails, 401 within the refetch cooldown after a successful one.
-          expect(path === '/me' ? [401, 503] : [200]).toContain(await call(app, path, `Bearer ${rotated}`));
+  it.each(['express', 'fastify'] as const)(
+    'guard with private_key_jwt introspection over %s: every token path, ZITADEL healthy and failing',
+    async (platform) => {
+      const app = await startApp(platform, { apiApplication: { key: fixture.apiKey } });
+      try {
+        const issued = await tokens();
+        const healthy = await driveRequests(app, issued);
+        expect(new Set(healthy)).toEqual(new Set([200, 401, 403]));
+        for (const [, fault] of outages) {
+          for (const endpoint of ['introspect', 'jwks'] as const) fixture.zitadel.injectFault({ endpoint, ...fault });
+          await fixture.zitadel.rotateSigningKeys();
+          const fresh = track('fresh opaque token', await fixture.token(fixture.alice, 'opaque'));
+          const rotated = track('fresh jwt token', await fixture.token(fixture.alice, 'jwt'));
+          for (const path of ['/me', '/public']) {
+            expect(await call(app, path, `Bearer ${fresh}`)).toBe(path === '/me' ? 503 : 200);
+            // A new signing key: 503 when the JWKS refetch fails, 401 within the refetch cooldown after a successful one.
+            expect(path === '/me' ? [401, 503] : [200]).toContain(await call(app, path, `Bearer ${rotated}`));
+          }
+          fixture.zitadel.clearFaults();
         }
-        fixture.zitadel.clearFaults();
+      } finally {
+        await stop(app);
       }
-    } finally {
-      await stop(app);
-    }
-    expect(capture.lines.some((line) => line.includes('answering 503'))).toBe(true);
-    expect(leaks([...capture.lines, ...produced].join('\n'))).toEqual([]);
-  });
+      expect(capture.lines.some((line) => line.includes('answering 503'))).toBe(true);
+      expect(leaks([...capture.lines, ...produced].join('\n'))).toEqual([]);
+    },
+  );
 
   it('guard with client_secret_basic introspection (every token introspected), healthy, failing, and with a wrong secret', async () => {
     const app = await startApp('express', { apiApplication: fixture.secretApp, tokenValidation: 'introspection' });
     const wrongSecret = track('wrong client secret', 'wrong-secret-9f8e7d6c5b4a');
-    const wrong = await startApp('express', { apiApplication: { clientId: fixture.secretApp.clientId, clientSecret: wrongSecret } });
+    const wrong = await startApp('express', {
+      apiApplication: { clientId: fixture.secretApp.clientId, clientSecret: wrongSecret },
+    });
     try {
       const issued = await tokens();
       await driveRequests(app, issued);
       for (const [, fault] of outages) {
         fixture.zitadel.injectFault({ endpoint: 'introspect', ...fault });
-        expect(await call(app, '/me', `Bearer ${track('fresh opaque token', await fixture.token(fixture.alice, 'opaque'))}`)).toBe(503);
+        expect(
+          await call(app, '/me', `Bearer ${track('fresh opaque token', await fixture.token(fixture.alice, 'opaque'))}`),
+        ).toBe(503);
         fixture.zitadel.clearFaults();
       }
       // ZITADEL refuses the wrong secret: 503 (the API is misconfigured), and the secret stays out of sight.
@@ -249,9 +293,13 @@ describe('no secret in logs, errors or answers', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     trackKey('unknown application key', pem);
-    const app = await startApp('express', { apiApplication: { key: { ...fixture.apiKey, keyId: '123456789', key: pem } } });
+    const app = await startApp('express', {
+      apiApplication: { key: { ...fixture.apiKey, keyId: '123456789', key: pem } },
+    });
     try {
-      expect(await call(app, '/me', `Bearer ${track('opaque token', await fixture.token(fixture.alice, 'opaque'))}`)).toBe(503);
+      expect(
+        await call(app, '/me', `Bearer ${track('opaque token', await fixture.token(fixture.alice, 'opaque'))}`),
+      ).toBe(503);
     } finally {
       await stop(app);
     }
@@ -262,13 +310,30 @@ describe('no secret in logs, errors or answers', () => {
     const services: [string, Partial<ZitadelModuleOptions>][] = [
       ['key file', { serviceUser: { keyJson: JSON.stringify(fixture.serviceUserKey) } }],
       ['client credentials', { serviceUser: fixture.secretServiceUser }],
-      ['wrong client secret', { serviceUser: { clientId: fixture.secretServiceUser.clientId, clientSecret: track('wrong service user secret', 'nope-0123456789abcdef') } }],
-      ['personal access token', { serviceUser: { personalAccessToken: track('personal access token', 'pat-1a2b3c4d5e6f7a8b9c0d') } }],
+      [
+        'wrong client secret',
+        {
+          serviceUser: {
+            clientId: fixture.secretServiceUser.clientId,
+            clientSecret: track('wrong service user secret', 'nope-0123456789abcdef'),
+          },
+        },
+      ],
+      [
+        'personal access token',
+        { serviceUser: { personalAccessToken: track('personal access token', 'pat-1a2b3c4d5e6f7a8b9c0d') } },
+      ],
     ];
     const errors: string[] = [];
     for (const [, options] of services) {
       const moduleRef = await Test.createTestingModule({
-        imports: [ZitadelModule.forRoot({ issuer: fixture.zitadel.issuer, http: { timeoutMs: 200, retries: 1, backoffBaseMs: 1, backoffMaxMs: 50 }, ...options })],
+        imports: [
+          ZitadelModule.forRoot({
+            issuer: fixture.zitadel.issuer,
+            http: { timeoutMs: 200, retries: 1, backoffBaseMs: 1, backoffMaxMs: 50 },
+            ...options,
+          }),
+        ],
       })
         .setLogger(capture)
         .compile();
@@ -298,7 +363,10 @@ describe('no secret in logs, errors or answers', () => {
     const broken: [string, ZitadelModuleOptions['apiApplication']][] = [
       ['truncated PEM', { key: { ...fixture.apiKey, key: pem.slice(0, 400) } }],
       ['PEM in the wrong field', { key: { ...fixture.apiKey, type: pem as 'application' } }],
-      ['PEM as the client id, key missing', { keyJson: JSON.stringify({ ...fixture.apiKey, clientId: 42, key: undefined, keyId: pem }) }],
+      [
+        'PEM as the client id, key missing',
+        { keyJson: JSON.stringify({ ...fixture.apiKey, clientId: 42, key: undefined, keyId: pem }) },
+      ],
       ['JSON cut short', { keyJson: JSON.stringify(fixture.apiKey).slice(0, -40) }],
       ['service user key given as application key', { keyJson: JSON.stringify(fixture.serviceUserKey) }],
       ['a secret without an id', { clientSecret: fixture.secretApp.clientSecret } as never],
@@ -306,7 +374,9 @@ describe('no secret in logs, errors or answers', () => {
     const errors: string[] = [];
     for (const [, apiApplication] of broken) {
       const error = await Test.createTestingModule({
-        imports: [ZitadelModule.forRoot({ issuer: fixture.zitadel.issuer, projectId: fixture.projectId, apiApplication })],
+        imports: [
+          ZitadelModule.forRoot({ issuer: fixture.zitadel.issuer, projectId: fixture.projectId, apiApplication }),
+        ],
       })
         .setLogger(capture)
         .compile()
@@ -323,7 +393,11 @@ describe('no secret in logs, errors or answers', () => {
   it('captured something at every level it claims to capture, and the leak check finds what it looks for (the net was really there)', () => {
     const all = capture.lines.join('\n');
     // debug: retries and minted tokens; warn: 503 answers; log: Nest's start-up lines.
-    expect([/retrying/, /answering 503/, /Nest application successfully started/, /Got an access token/].map((pattern) => pattern.test(all))).toEqual([true, true, true, true]);
+    expect(
+      [/retrying/, /answering 503/, /Nest application successfully started/, /Got an access token/].map((pattern) =>
+        pattern.test(all),
+      ),
+    ).toEqual([true, true, true, true]);
     const [token] = [...secrets].find(([, kind]) => kind === 'opaque token') ?? [''];
     const pemLine = fixture.apiKey.key.split('\n')[3] ?? '';
     expect(leaks(`a ${token} b`)).toContain('opaque token');

@@ -61,7 +61,8 @@ interface Kind {
 
 const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-const many = (n: number, make: () => Promise<string>): Promise<string[]> => Promise.all(Array.from({ length: n }, make));
+const many = (n: number, make: () => Promise<string>): Promise<string[]> =>
+  Promise.all(Array.from({ length: n }, make));
 const bearer = (tokens: readonly string[]): string[] => tokens.map((token) => `Bearer ${token}`);
 
 async function kinds(): Promise<Kind[]> {
@@ -79,12 +80,28 @@ async function kinds(): Promise<Kind[]> {
     const [header, , signature] = token.split('.');
     return `${header}.${b64url({ sub: bob, aud: [fixture.projectId], exp: 4_000_000_000 })}.${signature}`;
   });
-  const unsigned = [`${b64url({ alg: 'none' })}.${b64url({ sub: alice, aud: [fixture.projectId], exp: 4_000_000_000 })}.`];
-  const unknownKid = [`${b64url({ alg: 'RS256', kid: 'forged' })}.${b64url({ sub: alice, aud: [fixture.projectId], exp: 4_000_000_000 })}.c2ln`];
+  const unsigned = [
+    `${b64url({ alg: 'none' })}.${b64url({ sub: alice, aud: [fixture.projectId], exp: 4_000_000_000 })}.`,
+  ];
+  const unknownKid = [
+    `${b64url({ alg: 'RS256', kid: 'forged' })}.${b64url({ sub: alice, aud: [fixture.projectId], exp: 4_000_000_000 })}.c2ln`,
+  ];
   const garbage = ['not-a-token', 'V1StGXR8_Z5jdHi6B-myT', 'x'.repeat(300)];
   return [
-    { label: 'valid opaque, role route', headers: bearer(aliceOpaque), path: '/admin', expect: 200, needs: 'introspection' },
-    { label: 'valid opaque, user route', headers: bearer(aliceOpaque), path: '/me', expect: 200, needs: 'introspection' },
+    {
+      label: 'valid opaque, role route',
+      headers: bearer(aliceOpaque),
+      path: '/admin',
+      expect: 200,
+      needs: 'introspection',
+    },
+    {
+      label: 'valid opaque, user route',
+      headers: bearer(aliceOpaque),
+      path: '/me',
+      expect: 200,
+      needs: 'introspection',
+    },
     { label: 'valid jwt, role route', headers: bearer(aliceJwt), path: '/admin', expect: 200, needs: 'nothing' },
     { label: 'role-denied opaque', headers: bearer(bobOpaque), path: '/admin', expect: 403, needs: 'introspection' },
     { label: 'role-denied jwt', headers: bearer(bobJwt), path: '/admin', expect: 403, needs: 'nothing' },
@@ -97,7 +114,13 @@ async function kinds(): Promise<Kind[]> {
     { label: 'unsigned jwt (alg none)', headers: bearer(unsigned), path: '/me', expect: 401, needs: 'nothing' },
     { label: 'forged jwt (unknown kid)', headers: bearer(unknownKid), path: '/me', expect: 401, needs: 'jwks' },
     { label: 'garbage opaque', headers: bearer(garbage), path: '/me', expect: 401, needs: 'introspection' },
-    { label: 'malformed header', headers: ['Bearer', 'Bearer a b', 'Basic dXNlcjpwYXNz'], path: '/me', expect: 401, needs: 'nothing' },
+    {
+      label: 'malformed header',
+      headers: ['Bearer', 'Bearer a b', 'Basic dXNlcjpwYXNz'],
+      path: '/me',
+      expect: 401,
+      needs: 'nothing',
+    },
     { label: 'no token', headers: [undefined], path: '/admin', expect: 401, needs: 'nothing' },
     { label: 'public, valid jwt', headers: bearer(aliceJwt), path: '/public', expect: 200, needs: 'nothing' },
     { label: 'public, garbage', headers: bearer(garbage), path: '/public', expect: 200, needs: 'nothing' },
@@ -162,7 +185,8 @@ describe('soak', () => {
         // A 503 is an injected-outage 503 only if the request was in flight during an outage
         // (for a JWKS fetch: or during the refetch cooldown after it).
         const after = needs.get(shot.label) === 'jwks' ? JWKS_COOLDOWN_MS : 0;
-        if (!outages.some((outage) => from <= outage.to + after && to >= outage.from)) unexpected503.push(`${shot.label} at ${to}`);
+        if (!outages.some((outage) => from <= outage.to + after && to >= outage.from))
+          unexpected503.push(`${shot.label} at ${to}`);
       };
 
       // Warm-up (discovery, JWKS, allocations that stay), then the baseline.
@@ -190,17 +214,29 @@ describe('soak', () => {
           outage.to = Date.now();
           // The harness keeps its own records bounded: the emulator's request log and the app's captured log lines.
           zitadel.clearRequestLog();
-          harnessLines.push(...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')), ...secretsIn(app.logs.lines.join('\n'), fixture));
+          harnessLines.push(
+            ...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')),
+            ...secretsIn(app.logs.lines.join('\n'), fixture),
+          );
           app.logs.lines.length = 0;
         }
       })();
       await Promise.all([load, schedule]);
-      harnessLines.push(...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')), ...secretsIn(app.logs.lines.join('\n'), fixture));
+      harnessLines.push(
+        ...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')),
+        ...secretsIn(app.logs.lines.join('\n'), fixture),
+      );
       app.logs.lines.length = 0;
       zitadel.clearRequestLog();
       const after = await settledMemory();
 
-      expect({ sent: tally.sent, lost: tally.lost, wrong: tally.wrong, unexpected503, unhandled: harnessLines }).toEqual({
+      expect({
+        sent: tally.sent,
+        lost: tally.lost,
+        wrong: tally.wrong,
+        unexpected503,
+        unhandled: harnessLines,
+      }).toEqual({
         sent: tally.answered,
         lost: [],
         wrong: [],
@@ -209,15 +245,27 @@ describe('soak', () => {
       });
       expect(tally.serverErrors).toBe(tally.count(503));
       // Every kind of request was exercised, outages happened, and the mix was answered.
-      expect(mix.filter((kind) => (tally.byLabel.get(kind.label)?.get(kind.expect) ?? 0) === 0).map((kind) => kind.label)).toEqual([]);
-      expect(outages.length).toBeGreaterThanOrEqual(Math.floor((SOAK_SECONDS * 1_000 - OUTAGE_EVERY_MS / 2) / OUTAGE_EVERY_MS));
+      expect(
+        mix.filter((kind) => (tally.byLabel.get(kind.label)?.get(kind.expect) ?? 0) === 0).map((kind) => kind.label),
+      ).toEqual([]);
+      expect(outages.length).toBeGreaterThanOrEqual(
+        Math.floor((SOAK_SECONDS * 1_000 - OUTAGE_EVERY_MS / 2) / OUTAGE_EVERY_MS),
+      );
       // Outages reached every kind of request that needs ZITADEL: each got some 503s (and nothing else but its status).
-      const untouched = mix.filter((kind) => kind.needs !== 'nothing' && outages.length > 0 && tally.byLabel.get(kind.label)?.get(503) === undefined);
+      const untouched = mix.filter(
+        (kind) =>
+          kind.needs !== 'nothing' && outages.length > 0 && tally.byLabel.get(kind.label)?.get(503) === undefined,
+      );
       expect(untouched.map((kind) => kind.label)).toEqual([]);
       // Memory flat: generous bounds, so only a leak (growth with the number of requests) fails.
       const grown = after.bytes - before.bytes;
       const allowed = (after.measure === 'rss' ? 64 : 24) * 1024 * 1024 + before.bytes * 0.1;
-      expect({ measure: after.measure, flat: grown <= allowed, grownMiB: Math.round(grown / 1024 / 1024), requests: tally.answered > 0 }).toEqual({
+      expect({
+        measure: after.measure,
+        flat: grown <= allowed,
+        grownMiB: Math.round(grown / 1024 / 1024),
+        requests: tally.answered > 0,
+      }).toEqual({
         measure: after.measure,
         flat: true,
         grownMiB: Math.round(grown / 1024 / 1024),

@@ -24,12 +24,15 @@ afterEach(() => fixture.zitadel.clearFaults());
 
 async function tokenService(http: object = HTTP): Promise<TokenService> {
   const moduleRef = await Test.createTestingModule({
-    imports: [ZitadelModule.forRoot({ issuer: fixture.zitadel.issuer, serviceUser: { key: fixture.serviceUserKey }, http })],
+    imports: [
+      ZitadelModule.forRoot({ issuer: fixture.zitadel.issuer, serviceUser: { key: fixture.serviceUserKey }, http }),
+    ],
   }).compile();
   return moduleRef.get(TokenService);
 }
 
-type Settled = { token: string } | { code: ZitadelErrorCode; status: number | undefined } | { other: string } | 'pending';
+type Settled =
+  { token: string } | { code: ZitadelErrorCode; status: number | undefined } | { other: string } | 'pending';
 
 /** How a call ended: a token, a library error (code and status), anything else, or still pending. */
 async function settle(call: Promise<string>): Promise<Settled> {
@@ -38,7 +41,9 @@ async function settle(call: Promise<string>): Promise<Settled> {
   const outcome = call.then(
     (token): Settled => ({ token }),
     (error: unknown): Settled =>
-      error instanceof ZitadelError ? { code: error.code, status: (error as { status?: number }).status } : { other: String(error) },
+      error instanceof ZitadelError
+        ? { code: error.code, status: (error as { status?: number }).status }
+        : { other: String(error) },
   );
   try {
     return await Promise.race([outcome, pending]);
@@ -56,12 +61,42 @@ interface Outage {
 }
 
 const outages: Outage[] = [
-  { name: 'answering 500', fault: { status: 500, body: { error: 'server_error' } }, error: { code: 'ZITADEL_UNAVAILABLE', status: 500 }, attempts: RETRIES + 1 },
-  { name: 'answering 429 with Retry-After: 120', fault: { status: 429, headers: { 'retry-after': '120' } }, error: { code: 'ZITADEL_UNAVAILABLE', status: 429 }, attempts: 1 },
-  { name: 'hanging past the 250 ms timeout', fault: { delayMs: 2_000 }, error: { code: 'ZITADEL_UNAVAILABLE', status: undefined }, attempts: RETRIES + 1 },
-  { name: 'resetting connections', fault: { drop: true }, error: { code: 'ZITADEL_UNAVAILABLE', status: undefined }, attempts: RETRIES + 1 },
-  { name: 'answering 200 with a body that is not JSON', fault: { status: 200, body: '<html>' }, error: { code: 'ZITADEL_RESPONSE_INVALID', status: 200 }, attempts: 1 },
-  { name: 'answering 200 without an access_token', fault: { status: 200, body: { token_type: 'Bearer' } }, error: { code: 'ZITADEL_RESPONSE_INVALID', status: 200 }, attempts: 1 },
+  {
+    name: 'answering 500',
+    fault: { status: 500, body: { error: 'server_error' } },
+    error: { code: 'ZITADEL_UNAVAILABLE', status: 500 },
+    attempts: RETRIES + 1,
+  },
+  {
+    name: 'answering 429 with Retry-After: 120',
+    fault: { status: 429, headers: { 'retry-after': '120' } },
+    error: { code: 'ZITADEL_UNAVAILABLE', status: 429 },
+    attempts: 1,
+  },
+  {
+    name: 'hanging past the 250 ms timeout',
+    fault: { delayMs: 2_000 },
+    error: { code: 'ZITADEL_UNAVAILABLE', status: undefined },
+    attempts: RETRIES + 1,
+  },
+  {
+    name: 'resetting connections',
+    fault: { drop: true },
+    error: { code: 'ZITADEL_UNAVAILABLE', status: undefined },
+    attempts: RETRIES + 1,
+  },
+  {
+    name: 'answering 200 with a body that is not JSON',
+    fault: { status: 200, body: '<html>' },
+    error: { code: 'ZITADEL_RESPONSE_INVALID', status: 200 },
+    attempts: 1,
+  },
+  {
+    name: 'answering 200 without an access_token',
+    fault: { status: 200, body: { token_type: 'Bearer' } },
+    error: { code: 'ZITADEL_RESPONSE_INVALID', status: 200 },
+    attempts: 1,
+  },
 ];
 
 describe('token endpoint down', () => {
@@ -75,7 +110,9 @@ describe('token endpoint down', () => {
 
       zitadel.injectFault({ endpoint: 'token', ...fault });
       const before = zitadel.requestCount('token');
-      const outcomes = await Promise.all(Array.from({ length: 10 }, () => settle(tokens.getAccessToken({ scopes: ['profile'] }))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, () => settle(tokens.getAccessToken({ scopes: ['profile'] }))),
+      );
       expect(outcomes).toEqual(Array.from({ length: 10 }, () => error));
       expect(zitadel.requestCount('token') - before).toBe(attempts);
       // A token minted before the outage is still handed out, without asking ZITADEL.

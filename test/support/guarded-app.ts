@@ -1,6 +1,14 @@
 import { Controller, Get, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { CurrentUser, Public, Roles, ZitadelAuthGuard, ZitadelModule, type ZitadelModuleOptions, type ZitadelUser } from 'nestjs-zitadel';
+import {
+  CurrentUser,
+  Public,
+  Roles,
+  ZitadelAuthGuard,
+  ZitadelModule,
+  type ZitadelModuleOptions,
+  type ZitadelUser,
+} from 'nestjs-zitadel';
 
 /** The routes of the guard suites: every form of `@Public`, `@Roles` and `@CurrentUser`. */
 @Controller('reports')
@@ -12,8 +20,19 @@ export class ReportsController {
   }
 
   @Get('mine')
-  mine(@CurrentUser() user: ZitadelUser, @CurrentUser('sub') sub: string, @CurrentUser('roles') roles: ZitadelUser['roles']) {
-    return { sub, same: user.sub === sub, roles, source: user.source, email: user.email ?? null, org: user.resourceOwner?.id ?? null };
+  mine(
+    @CurrentUser() user: ZitadelUser,
+    @CurrentUser('sub') sub: string,
+    @CurrentUser('roles') roles: ZitadelUser['roles'],
+  ) {
+    return {
+      sub,
+      same: user.sub === sub,
+      roles,
+      source: user.source,
+      email: user.email ?? null,
+      org: user.resourceOwner?.id ?? null,
+    };
   }
 
   @Roles('admin')
@@ -105,7 +124,11 @@ export interface Answer {
 }
 
 /** GET with an optional bearer token (or a raw Authorization header) and other headers. */
-export async function get(baseUrl: string, path: string, auth: { token?: string; authorization?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function get(
+  baseUrl: string,
+  path: string,
+  auth: { token?: string; authorization?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...auth.headers };
   if (auth.token !== undefined) headers['authorization'] = `Bearer ${auth.token}`;
   if (auth.authorization !== undefined) headers['authorization'] = auth.authorization;

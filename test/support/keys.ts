@@ -3,7 +3,10 @@ import { exportJWK, type JWK } from 'jose';
 import type { ApplicationKey } from 'nestjs-zitadel';
 
 /** A fresh `"type":"application"` key file as ZITADEL hands it out (PKCS#1), with its public JWK. */
-export async function generateApplicationKey(clientId: string, keyId = '81693565968962154'): Promise<{ file: ApplicationKey; publicJwk: JWK }> {
+export async function generateApplicationKey(
+  clientId: string,
+  keyId = '81693565968962154',
+): Promise<{ file: ApplicationKey; publicJwk: JWK }> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const file: ApplicationKey = {
     type: 'application',

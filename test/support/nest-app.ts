@@ -27,7 +27,11 @@ export class RecordingLogger implements LoggerService {
     this.record(message, rest);
   }
   private record(message: unknown, rest: unknown[]): void {
-    this.lines.push([message, ...rest].map((part) => (typeof part === 'string' ? part : JSON.stringify(part) ?? String(part))).join(' '));
+    this.lines.push(
+      [message, ...rest]
+        .map((part) => (typeof part === 'string' ? part : (JSON.stringify(part) ?? String(part))))
+        .join(' '),
+    );
   }
 }
 
@@ -44,7 +48,9 @@ export interface RunningApp {
 export async function startApp(platform: Platform, metadata: ModuleMetadata): Promise<RunningApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const logs = new RecordingLogger();
-  const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: logs });
+  const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
+    logger: logs,
+  });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, logs, close: () => app.close() };

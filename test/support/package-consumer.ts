@@ -49,10 +49,17 @@ export function run(command: string, args: readonly string[], cwd: string, timeo
 }
 
 /** Runs a command and fails with its output unless it exits with 0. */
-export async function runOrThrow(command: string, args: readonly string[], cwd: string, timeoutMs?: number): Promise<RunResult> {
+export async function runOrThrow(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs?: number,
+): Promise<RunResult> {
   const result = await run(command, args, cwd, timeoutMs);
   if (result.code !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited with ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}) exited with ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -76,8 +83,15 @@ export function isLibraryBuildFresh(): boolean {
   } catch {
     return false;
   }
-  const sources = filesUnder(join(LIBRARY_ROOT, 'src')).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
-  const inputs = [...sources, join(LIBRARY_ROOT, 'tsconfig.lib.json'), join(REPO_ROOT, 'tsconfig.base.json'), join(REPO_ROOT, 'README.md')];
+  const sources = filesUnder(join(LIBRARY_ROOT, 'src')).filter(
+    (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'),
+  );
+  const inputs = [
+    ...sources,
+    join(LIBRARY_ROOT, 'tsconfig.lib.json'),
+    join(REPO_ROOT, 'tsconfig.base.json'),
+    join(REPO_ROOT, 'README.md'),
+  ];
   if (!existsSync(join(LIBRARY_ROOT, 'README.md'))) return false;
   outputs.push(join(LIBRARY_ROOT, 'README.md'));
   const outputSet = new Set(outputs);
@@ -112,7 +126,9 @@ export async function packLibrary(destination: string): Promise<PackedLibrary> {
 
 /** The version of a package installed in the repository, so the throwaway apps use the same. */
 export function repoVersionOf(name: string): string {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -198,7 +214,14 @@ export function writeConsumerApp(dir: string, kind: ConsumerKind, tarball: strin
     dependencies[name] = repoVersionOf(name);
   }
   const devDependencies = { typescript: repoVersionOf('typescript'), '@types/node': repoVersionOf('@types/node') };
-  const manifest = { name: `consumer-${kind}`, version: '1.0.0', private: true, type: kind, dependencies, devDependencies };
+  const manifest = {
+    name: `consumer-${kind}`,
+    version: '1.0.0',
+    private: true,
+    type: kind,
+    dependencies,
+    devDependencies,
+  };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const compilerOptions = {
     target: 'ES2022',

@@ -31,7 +31,9 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
   const server: Server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/oauth/v2/keys`, token_endpoint: `${issuer}/oauth/v2/token` }));
+      res.end(
+        JSON.stringify({ issuer, jwks_uri: `${issuer}/oauth/v2/keys`, token_endpoint: `${issuer}/oauth/v2/token` }),
+      );
     } else if (req.url === '/oauth/v2/keys') {
       jwksRequests++;
       res.end(jwks);
@@ -46,7 +48,8 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
     issuer,
     kid,
     publicKey,
-    sign: (claims, header = {}) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, ...header }).sign(privateKey),
+    sign: (claims, header = {}) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, ...header }).sign(privateKey),
     jwksRequests: () => jwksRequests,
     close: async () => {
       server.closeAllConnections();

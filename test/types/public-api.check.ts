@@ -55,11 +55,24 @@ export const credentialForms: ZitadelModuleOptions[] = [
   { issuer: 'https://acme.zitadel.cloud', serviceUser: { keyJson: '{"type":"serviceaccount"}' } },
   { issuer: 'https://acme.zitadel.cloud', serviceUser: { clientId: 'reporter', clientSecret: 'secret' } },
   { issuer: 'https://acme.zitadel.cloud', serviceUser: { personalAccessToken: 'pat' } },
-  { issuer: 'https://acme.zitadel.cloud', apiApplication: { keyFile: './api.json' }, projectId: '1', tokenValidation: 'introspection' },
-  { issuer: 'https://acme.zitadel.cloud', apiApplication: { clientId: 'api', clientSecret: 'secret' }, tokenValidation: 'jwt' },
+  {
+    issuer: 'https://acme.zitadel.cloud',
+    apiApplication: { keyFile: './api.json' },
+    projectId: '1',
+    tokenValidation: 'introspection',
+  },
+  {
+    issuer: 'https://acme.zitadel.cloud',
+    apiApplication: { clientId: 'api', clientSecret: 'secret' },
+    tokenValidation: 'jwt',
+  },
 ];
 
-export const rootModule = ZitadelModule.forRoot({ isGlobal: true, issuer: 'https://acme.zitadel.cloud', tokenValidation: 'auto' });
+export const rootModule = ZitadelModule.forRoot({
+  isGlobal: true,
+  issuer: 'https://acme.zitadel.cloud',
+  tokenValidation: 'auto',
+});
 
 // --- Services ------------------------------------------------------------------------------------
 
@@ -73,7 +86,13 @@ export class ReportsClient {
 
   async token(projectId: string): Promise<string> {
     return this.tokens.getAccessToken({
-      scopes: [ZitadelScopes.openid, ZitadelScopes.projectAudience(projectId), ZitadelScopes.zitadelApi(), ZitadelScopes.role('admin'), ZitadelScopes.orgId('42')],
+      scopes: [
+        ZitadelScopes.openid,
+        ZitadelScopes.projectAudience(projectId),
+        ZitadelScopes.zitadelApi(),
+        ZitadelScopes.role('admin'),
+        ZitadelScopes.orgId('42'),
+      ],
     });
   }
 

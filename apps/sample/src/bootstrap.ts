@@ -46,21 +46,28 @@ export interface SampleApp {
  */
 export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp> {
   // abortOnError: false, so a configuration error rejects (and is printed) instead of aborting the process.
-  const app = await NestFactory.create(AppModule.register(options), { abortOnError: false, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const app = await NestFactory.create(AppModule.register(options), {
+    abortOnError: false,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   try {
     if (options.shutdownHooks === true) app.enableShutdownHooks();
     setupOpenApi(app);
     const config = app.get(ConfigService);
     const host = options.host ?? config.get<string>('HOST') ?? '127.0.0.1';
     const port = options.port ?? Number(config.get<string>('PORT') || 3000);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new SampleConfigurationError(['PORT: must be a port number (0 for any free port)']);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+      throw new SampleConfigurationError(['PORT: must be a port number (0 for any free port)']);
     await app.listen(port, host);
     const address = app.getHttpServer().address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
     const embedded = app.get<EmbeddedZitadel | null>(EMBEDDED_ZITADEL) ?? undefined;
     const issuer = embedded?.issuer ?? config.getOrThrow<string>('ZITADEL_ISSUER');
-    const banner = embedded === undefined ? [`ZITADEL: ${issuer}`, `OpenAPI docs: ${url}/docs`] : demoBanner(url, issuer, embedded.seed);
+    const banner =
+      embedded === undefined
+        ? [`ZITADEL: ${issuer}`, `OpenAPI docs: ${url}/docs`]
+        : demoBanner(url, issuer, embedded.seed);
     new Logger('Sample').log(`Listening on ${url}`);
     return { app, url, issuer, embedded, banner, close: () => app.close() };
   } catch (error) {

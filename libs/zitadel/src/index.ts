@@ -19,16 +19,15 @@ export type {
   IntrospectionOptions,
   IntrospectionCacheOptions,
   JwtValidationOptions,
+  DiscoveryOptions,
 } from './config/zitadel-options.interface.js';
+export { ZITADEL_CLOCK, InjectZitadelClock, type ZitadelClock } from './shared/clock.js';
 export type { ServiceUserKey, ApplicationKey } from './keys/key-file.types.js';
 
 export { TokenService, type AccessTokenRequest } from './token/token.service.js';
 export { ZitadelScopes } from './token/zitadel-scopes.js';
 
-export {
-  ZitadelManagementClient,
-  type ZitadelUserService,
-} from './management/zitadel-management.client.js';
+export { ZitadelManagementClient, type ZitadelUserService } from './management/zitadel-management.client.js';
 export type {
   ZitadelApiMethod,
   ZitadelApiRequest,
@@ -39,13 +38,27 @@ export type * as ManagementApi from './management/management-api.types.js';
 export type * as UserServiceApi from './management/user-service-api.types.js';
 
 export { IntrospectionService } from './introspection/introspection.service.js';
+export { JwtVerifier } from './jwt/jwt-verifier.js';
+export { JwksCache } from './jwt/jwks-cache.js';
 export type { IntrospectionResult } from './introspection/introspection-result.js';
 
 export { ZitadelAuthGuard, type RoutePolicy } from './auth/auth.guard.js';
 export { ZitadelTokenValidator } from './auth/token-validator.js';
-export { ZitadelUser, type ZitadelUserField, type ZitadelRoles, type ZitadelResourceOwner, type ZitadelTokenSource } from './auth/zitadel-user.js';
+export {
+  ZitadelUser,
+  type ZitadelUserField,
+  type ZitadelRoles,
+  type ZitadelResourceOwner,
+  type ZitadelTokenSource,
+} from './auth/zitadel-user.js';
 export { Public } from './auth/public.decorator.js';
-export { Roles, RolesMetadata, type RolesOptions, type RolesRequirement, type OrgSource } from './auth/roles.decorator.js';
+export {
+  Roles,
+  RolesMetadata,
+  type RolesOptions,
+  type RolesRequirement,
+  type OrgSource,
+} from './auth/roles.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export type { ZitadelRequest } from './auth/request-context.js';
 

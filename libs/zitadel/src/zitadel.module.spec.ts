@@ -23,7 +23,10 @@ describe('ZitadelModule', () => {
   it('forRootAsync reads options from @nestjs/config and, with isGlobal, serves every module', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ZITADEL_ISSUER: 'https://acme.zitadel.cloud', PAT: 'pat-value' })] }),
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          load: [() => ({ ZITADEL_ISSUER: 'https://acme.zitadel.cloud', PAT: 'pat-value' })],
+        }),
         ZitadelModule.forRootAsync({
           isGlobal: true,
           imports: [ConfigModule],

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
-import { zitadelConfigProvider, zitadelHttpClientProvider } from './config/zitadel-config.provider.js';
-import { ZitadelDiscovery } from './oidc/zitadel-discovery.service.js';
 import { ZitadelTokenValidator } from './auth/token-validator.js';
 import { IntrospectionService } from './introspection/introspection.service.js';
-import { TokenService } from './token/token.service.js';
+import { JwksCache } from './jwt/jwks-cache.js';
+import { JwtVerifier } from './jwt/jwt-verifier.js';
 import { ZitadelManagementClient } from './management/zitadel-management.client.js';
+import { ZITADEL_CLOCK } from './shared/clock.js';
+import { TokenService } from './token/token.service.js';
 import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.module-definition.js';
+import { zitadelProviders } from './zitadel.providers.js';
 
 /**
  * ZITADEL for a NestJS app: `forRoot(options)` or `forRootAsync({ useFactory, inject, imports })`,
@@ -23,7 +25,16 @@ import { ZitadelConfigurableModule, ZITADEL_MODULE_OPTIONS } from './zitadel.mod
  * })
  */
 @Module({
-  providers: [zitadelConfigProvider, zitadelHttpClientProvider, ZitadelDiscovery, TokenService, IntrospectionService, ZitadelTokenValidator, ZitadelManagementClient],
-  exports: [ZITADEL_MODULE_OPTIONS, TokenService, IntrospectionService, ZitadelTokenValidator, ZitadelManagementClient],
+  providers: zitadelProviders,
+  exports: [
+    ZITADEL_MODULE_OPTIONS,
+    ZITADEL_CLOCK,
+    TokenService,
+    IntrospectionService,
+    ZitadelTokenValidator,
+    JwtVerifier,
+    JwksCache,
+    ZitadelManagementClient,
+  ],
 })
 export class ZitadelModule extends ZitadelConfigurableModule {}

@@ -2,7 +2,15 @@
 // any valid token and a route for the role `admin`, over Express or Fastify.
 import { Controller, Get, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { CurrentUser, Public, Roles, ZitadelAuthGuard, ZitadelModule, type ZitadelModuleOptions, type ZitadelUser } from 'nestjs-zitadel';
+import {
+  CurrentUser,
+  Public,
+  Roles,
+  ZitadelAuthGuard,
+  ZitadelModule,
+  type ZitadelModuleOptions,
+  type ZitadelUser,
+} from 'nestjs-zitadel';
 import { startApp, type Platform, type RunningApp } from '../../support/nest-app.js';
 
 @Controller()

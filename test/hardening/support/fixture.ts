@@ -1,6 +1,11 @@
 // The ZITADEL side of the hardening suite: an emulator with one project (role `admin`), its API
 // application, a user holding the role and one without it, and helpers that issue their tokens.
-import { ZitadelEmulator, type ApplicationKeyFile, type IssueTokenOptions, type ServiceUserKeyFile } from 'nestjs-zitadel/testing';
+import {
+  ZitadelEmulator,
+  type ApplicationKeyFile,
+  type IssueTokenOptions,
+  type ServiceUserKeyFile,
+} from 'nestjs-zitadel/testing';
 
 export interface ZitadelFixture {
   readonly zitadel: ZitadelEmulator;
@@ -30,17 +35,28 @@ export async function startZitadel(): Promise<ZitadelFixture> {
   const project = zitadel.createProject({ name: 'hardening' });
   zitadel.addProjectRole(project.id, { key: 'admin' });
   const api = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'private_key_jwt' });
-  const secretApp = await zitadel.createApiApplication({ projectId: project.id, name: 'secret-api', authMethod: 'client_secret_basic' });
-  if (api.keyFile === undefined || secretApp.clientSecret === undefined) throw new Error('the emulator gave no API credentials');
+  const secretApp = await zitadel.createApiApplication({
+    projectId: project.id,
+    name: 'secret-api',
+    authMethod: 'client_secret_basic',
+  });
+  if (api.keyFile === undefined || secretApp.clientSecret === undefined)
+    throw new Error('the emulator gave no API credentials');
   const worker = zitadel.createServiceUser({ userName: 'worker' });
   const serviceUserKey = await zitadel.addServiceUserKey(worker.userId);
   const batch = zitadel.createServiceUser({ userName: 'batch@jobs', withSecret: true });
-  if (batch.clientId === undefined || batch.clientSecret === undefined) throw new Error('the emulator gave no client secret');
+  if (batch.clientId === undefined || batch.clientSecret === undefined)
+    throw new Error('the emulator gave no client secret');
   const alice = zitadel.createHumanUser({ userName: 'alice', email: 'alice@hardening.test' }).userId;
   const bob = zitadel.createHumanUser({ userName: 'bob' }).userId;
   zitadel.grantRoles({ userId: alice, projectId: project.id, roleKeys: ['admin'] });
   const issued = new Set<string>();
-  const scopes = ['openid', 'profile', `urn:zitadel:iam:org:project:id:${project.id}:aud`, 'urn:zitadel:iam:org:projects:roles'];
+  const scopes = [
+    'openid',
+    'profile',
+    `urn:zitadel:iam:org:project:id:${project.id}:aud`,
+    'urn:zitadel:iam:org:projects:roles',
+  ];
   return {
     zitadel,
     projectId: project.id,

@@ -43,7 +43,8 @@ export class Tally {
     perLabel.set(outcome.status, (perLabel.get(outcome.status) ?? 0) + 1);
     this.byLabel.set(shot.label, perLabel);
     const allowed = typeof shot.expect === 'number' ? [shot.expect] : shot.expect;
-    if (!allowed.includes(outcome.status)) this.wrong.push(`${shot.label}: got ${outcome.status}, expected ${allowed.join(' or ')}`);
+    if (!allowed.includes(outcome.status))
+      this.wrong.push(`${shot.label}: got ${outcome.status}, expected ${allowed.join(' or ')}`);
   }
 
   /** How many answers had this status. */
@@ -60,7 +61,9 @@ export class Tally {
 
   /** A short account for assertion messages: statuses per label. */
   summary(): string {
-    const labels = [...this.byLabel].map(([label, statuses]) => `${label} ${JSON.stringify(Object.fromEntries(statuses))}`);
+    const labels = [...this.byLabel].map(
+      ([label, statuses]) => `${label} ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     return `sent ${this.sent}, answered ${this.answered}, lost ${this.lost.length}, wrong ${this.wrong.length}; ${labels.join('; ')}`;
   }
 }
@@ -82,17 +85,32 @@ export class LoadClient {
   send(shot: Pick<Shot, 'path' | 'authorization'>): Promise<Answer | Error> {
     // A raw header list (so Authorization can repeat) gets no automatic Host header: add it.
     const headers: string[] = ['Host', this.host];
-    const values = shot.authorization === undefined ? [] : typeof shot.authorization === 'string' ? [shot.authorization] : shot.authorization;
+    const values =
+      shot.authorization === undefined
+        ? []
+        : typeof shot.authorization === 'string'
+          ? [shot.authorization]
+          : shot.authorization;
     for (const value of values) headers.push('Authorization', value);
     return new Promise((resolve) => {
       let req: ReturnType<typeof request>;
       try {
-        req = request(`${this.baseUrl}${shot.path}`, { agent: this.agent, headers, signal: AbortSignal.timeout(this.options.deadlineMs ?? 15_000) }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-          res.on('error', (error) => resolve(error));
-        });
+        req = request(
+          `${this.baseUrl}${shot.path}`,
+          { agent: this.agent, headers, signal: AbortSignal.timeout(this.options.deadlineMs ?? 15_000) },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+                headers: res.headers,
+              }),
+            );
+            res.on('error', (error) => resolve(error));
+          },
+        );
       } catch (error) {
         resolve(error instanceof Error ? error : new Error(String(error)));
         return;
@@ -106,7 +124,12 @@ export class LoadClient {
    * Sends shots with at most `concurrency` in flight until `next` returns `undefined`, recording
    * every outcome in the tally (a new one unless given).
    */
-  async run(next: () => Shot | undefined, concurrency: number, tally: Tally = new Tally(), onAnswer?: (shot: Shot, answer: Answer | Error) => void): Promise<Tally> {
+  async run(
+    next: () => Shot | undefined,
+    concurrency: number,
+    tally: Tally = new Tally(),
+    onAnswer?: (shot: Shot, answer: Answer | Error) => void,
+  ): Promise<Tally> {
     const worker = async (): Promise<void> => {
       for (let shot = next(); shot !== undefined; shot = next()) {
         tally.sent++;

@@ -26,7 +26,11 @@ export class RedisProcess {
   /** Starts the server (again) on its port and waits until it answers PING. */
   async resume(): Promise<void> {
     if (this.child !== undefined) return;
-    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn(
+      REDIS_SERVER,
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     this.child = child;
     this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const failed = new Promise<never>((_, reject) => child.once('error', reject));

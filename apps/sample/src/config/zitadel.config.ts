@@ -1,4 +1,9 @@
-import type { ApiApplicationCredentials, ServiceUserCredentials, TokenValidationMode, ZitadelModuleOptions } from 'nestjs-zitadel';
+import type {
+  ApiApplicationCredentials,
+  ServiceUserCredentials,
+  TokenValidationMode,
+  ZitadelModuleOptions,
+} from 'nestjs-zitadel';
 
 /** Reads one configuration variable; `undefined` or `''` means "not set". */
 export type ReadVariable = (name: string) => string | undefined;
@@ -6,7 +11,9 @@ export type ReadVariable = (name: string) => string | undefined;
 /** Thrown at bootstrap for a missing, conflicting or malformed variable (`ZITADEL_*`, `PORT`); one line per problem, never a value. */
 export class SampleConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`The sample app's configuration is incomplete or invalid (see .env.example):\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    super(
+      `The sample app's configuration is incomplete or invalid (see .env.example):\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+    );
     this.name = 'SampleConfigurationError';
   }
 }
@@ -36,17 +43,23 @@ export function zitadelOptionsFromEnv(read: ReadVariable): ZitadelModuleOptions 
   const problems: string[] = [];
   const issuer = value('ZITADEL_ISSUER');
   const projectId = value('ZITADEL_PROJECT_ID');
-  if (issuer === undefined) problems.push('ZITADEL_ISSUER: required (your instance URL, e.g. https://acme.zitadel.cloud)');
+  if (issuer === undefined)
+    problems.push('ZITADEL_ISSUER: required (your instance URL, e.g. https://acme.zitadel.cloud)');
   if (projectId === undefined) problems.push("ZITADEL_PROJECT_ID: required (the id of your API's project)");
 
   const validation = value('ZITADEL_TOKEN_VALIDATION') ?? 'auto';
   const tokenValidation = VALIDATION_MODES.find((mode) => mode === validation);
-  if (tokenValidation === undefined) problems.push(`ZITADEL_TOKEN_VALIDATION: must be one of ${VALIDATION_MODES.join(', ')}`);
+  if (tokenValidation === undefined)
+    problems.push(`ZITADEL_TOKEN_VALIDATION: must be one of ${VALIDATION_MODES.join(', ')}`);
 
-  const serviceUser = credentials<ServiceUserCredentials>('ZITADEL_SERVICE_USER', value, problems, { personalAccessToken: 'ZITADEL_SERVICE_USER_PAT' });
+  const serviceUser = credentials<ServiceUserCredentials>('ZITADEL_SERVICE_USER', value, problems, {
+    personalAccessToken: 'ZITADEL_SERVICE_USER_PAT',
+  });
   const apiApplication = credentials<ApiApplicationCredentials>('ZITADEL_API', value, problems);
   if (apiApplication === undefined && tokenValidation !== 'jwt') {
-    problems.push('ZITADEL_API_KEY_FILE, ZITADEL_API_KEY_JSON or ZITADEL_API_CLIENT_ID + ZITADEL_API_CLIENT_SECRET: one is required to introspect tokens (or set ZITADEL_TOKEN_VALIDATION=jwt)');
+    problems.push(
+      'ZITADEL_API_KEY_FILE, ZITADEL_API_KEY_JSON or ZITADEL_API_CLIENT_ID + ZITADEL_API_CLIENT_SECRET: one is required to introspect tokens (or set ZITADEL_TOKEN_VALIDATION=jwt)',
+    );
   }
   if (problems.length > 0 || issuer === undefined) throw new SampleConfigurationError(problems);
 
@@ -75,10 +88,13 @@ function credentials<T extends ServiceUserCredentials | ApiApplicationCredential
   if (keyFile !== undefined) found.push({ names: `${prefix}_KEY_FILE`, credentials: { keyFile } });
   if (keyJson !== undefined) found.push({ names: `${prefix}_KEY_JSON`, credentials: { keyJson } });
   if (clientId !== undefined || clientSecret !== undefined) {
-    if (clientId === undefined || clientSecret === undefined) problems.push(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET: set both or neither`);
+    if (clientId === undefined || clientSecret === undefined)
+      problems.push(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET: set both or neither`);
     else found.push({ names: `${prefix}_CLIENT_ID`, credentials: { clientId, clientSecret } });
   }
-  if (pat !== undefined) found.push({ names: extra.personalAccessToken ?? '', credentials: { personalAccessToken: pat } });
-  if (found.length > 1) problems.push(`${found.map((entry) => entry.names).join(', ')}: set only one kind of ${prefix} credentials`);
+  if (pat !== undefined)
+    found.push({ names: extra.personalAccessToken ?? '', credentials: { personalAccessToken: pat } });
+  if (found.length > 1)
+    problems.push(`${found.map((entry) => entry.names).join(', ')}: set only one kind of ${prefix} credentials`);
   return found.length === 1 ? (found[0]?.credentials as T) : undefined;
 }

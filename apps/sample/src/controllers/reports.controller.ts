@@ -1,5 +1,13 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentUser, Roles, type ZitadelUser } from 'nestjs-zitadel';
 import { ReportDto } from '../dto/report.dto.js';
 import { SampleRoles } from '../roles.js';
@@ -20,17 +28,25 @@ function reportsOf(orgId: string): ReportDto[] {
 export class ReportsController {
   @Roles(SampleRoles.reader, SampleRoles.admin)
   @Get('reports')
-  @ApiOperation({ summary: `The reports of every organisation that granted the caller "${SampleRoles.reader}" or "${SampleRoles.admin}"` })
+  @ApiOperation({
+    summary: `The reports of every organisation that granted the caller "${SampleRoles.reader}" or "${SampleRoles.admin}"`,
+  })
   @ApiOkResponse({ type: ReportDto, isArray: true })
-  @ApiForbiddenResponse({ description: `Neither "${SampleRoles.reader}" nor "${SampleRoles.admin}" granted by any organisation` })
+  @ApiForbiddenResponse({
+    description: `Neither "${SampleRoles.reader}" nor "${SampleRoles.admin}" granted by any organisation`,
+  })
   all(@CurrentUser() user: ZitadelUser): ReportDto[] {
-    const orgIds = new Set([SampleRoles.reader, SampleRoles.admin].flatMap((role) => Object.keys(user.roles[role] ?? {})));
+    const orgIds = new Set(
+      [SampleRoles.reader, SampleRoles.admin].flatMap((role) => Object.keys(user.roles[role] ?? {})),
+    );
     return [...orgIds].flatMap(reportsOf);
   }
 
   @Roles({ anyOf: [SampleRoles.reader, SampleRoles.admin], org: { param: 'orgId' } })
   @Get('orgs/:orgId/reports')
-  @ApiOperation({ summary: `The reports of one organisation: "${SampleRoles.reader}" or "${SampleRoles.admin}" granted by that organisation` })
+  @ApiOperation({
+    summary: `The reports of one organisation: "${SampleRoles.reader}" or "${SampleRoles.admin}" granted by that organisation`,
+  })
   @ApiParam({ name: 'orgId', description: "ZITADEL's organisation id" })
   @ApiOkResponse({ type: ReportDto, isArray: true })
   @ApiForbiddenResponse({ description: 'The role was not granted by this organisation' })

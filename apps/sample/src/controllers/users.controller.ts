@@ -1,4 +1,13 @@
-import { BadGatewayException, Body, ConflictException, Controller, HttpCode, Post, ServiceUnavailableException, BadRequestException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  Body,
+  ConflictException,
+  Controller,
+  HttpCode,
+  Post,
+  ServiceUnavailableException,
+  BadRequestException,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   ApiBadGatewayResponse,
@@ -52,7 +61,9 @@ export class UsersController {
   @ApiUnauthorizedResponse({ description: 'No token, or an invalid, expired or revoked one' })
   @ApiForbiddenResponse({ description: `The caller lacks "${SampleRoles.admin}"` })
   @ApiConflictResponse({ description: 'The user name is taken' })
-  @ApiBadGatewayResponse({ description: "ZITADEL refused the app's call (e.g. its service user is not a manager of the organisation)" })
+  @ApiBadGatewayResponse({
+    description: "ZITADEL refused the app's call (e.g. its service user is not a manager of the organisation)",
+  })
   @ApiServiceUnavailableResponse({ description: 'ZITADEL is unreachable' })
   async create(@Body() body: unknown): Promise<CreatedUserDto> {
     const user = CreateUserDto.parse(body);
@@ -74,12 +85,19 @@ export class UsersController {
 
 /** ZITADEL's answer as this API's: the caller's mistakes as 4xx, the app's own set-up or ZITADEL's state as 502 / 503; anything else stays a 500. */
 function httpErrorOf(error: unknown): unknown {
-  if (error instanceof ZitadelAlreadyExistsError) return new ConflictException('A user with this user name exists already');
-  if (error instanceof ZitadelInvalidArgumentError) return new BadRequestException(`ZITADEL refused the user: ${error.zitadelMessage ?? 'invalid argument'}`);
+  if (error instanceof ZitadelAlreadyExistsError)
+    return new ConflictException('A user with this user name exists already');
+  if (error instanceof ZitadelInvalidArgumentError)
+    return new BadRequestException(`ZITADEL refused the user: ${error.zitadelMessage ?? 'invalid argument'}`);
   if (error instanceof ZitadelPermissionDeniedError || error instanceof ZitadelUnauthenticatedError) {
-    return new BadGatewayException("The app's service user may not create users (make it an ORG_OWNER or ORG_USER_MANAGER)", { cause: error });
+    return new BadGatewayException(
+      "The app's service user may not create users (make it an ORG_OWNER or ORG_USER_MANAGER)",
+      { cause: error },
+    );
   }
-  if (error instanceof ZitadelApiUnavailableError || error instanceof ZitadelUnavailableError) return new ServiceUnavailableException('ZITADEL is unavailable', { cause: error });
-  if (error instanceof ZitadelApiError) return new BadGatewayException(`ZITADEL refused to create the user (${error.kind})`, { cause: error });
+  if (error instanceof ZitadelApiUnavailableError || error instanceof ZitadelUnavailableError)
+    return new ServiceUnavailableException('ZITADEL is unavailable', { cause: error });
+  if (error instanceof ZitadelApiError)
+    return new BadGatewayException(`ZITADEL refused to create the user (${error.kind})`, { cause: error });
   return error;
 }

@@ -60,21 +60,43 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
       const api = await zitadel.createApiApplication({ projectId, name: 'sample-api', authMethod: 'private_key_jwt' });
       const web = await zitadel.createOidcApplication({ projectId, name: 'sample-web', authMethod: 'none' });
 
-      const alice = zitadel.createHumanUser({ userName: 'alice', email: 'alice@acme.localhost', firstName: 'Alice', lastName: 'Admin', orgId: org.id });
-      const bob = zitadel.createHumanUser({ userName: 'bob', email: 'bob@acme.localhost', firstName: 'Bob', lastName: 'Reader', orgId: org.id });
-      zitadel.grantRoles({ userId: alice.userId, projectId, roleKeys: [SampleRoles.admin, SampleRoles.reader], orgId: org.id });
+      const alice = zitadel.createHumanUser({
+        userName: 'alice',
+        email: 'alice@acme.localhost',
+        firstName: 'Alice',
+        lastName: 'Admin',
+        orgId: org.id,
+      });
+      const bob = zitadel.createHumanUser({
+        userName: 'bob',
+        email: 'bob@acme.localhost',
+        firstName: 'Bob',
+        lastName: 'Reader',
+        orgId: org.id,
+      });
+      zitadel.grantRoles({
+        userId: alice.userId,
+        projectId,
+        roleKeys: [SampleRoles.admin, SampleRoles.reader],
+        orgId: org.id,
+      });
       zitadel.grantRoles({ userId: alice.userId, projectId, roleKeys: [SampleRoles.reader], orgId: otherOrg.id });
       zitadel.grantRoles({ userId: bob.userId, projectId, roleKeys: [SampleRoles.reader], orgId: org.id });
 
       // What a login through the web app would ask for: profile, email and the project's roles.
       const scopes = ['openid', 'profile', 'email', ZitadelScopes.allProjectRoles(), ZitadelScopes.resourceOwner()];
-      const login = (userId: string): Promise<string> => zitadel.issueToken({ userId, clientId: web.clientId, scopes, type: 'opaque' });
+      const login = (userId: string): Promise<string> =>
+        zitadel.issueToken({ userId, clientId: web.clientId, scopes, type: 'opaque' });
       const seed: DemoSeed = {
         org,
         otherOrg,
         projectId,
         serviceUserId: service.userId,
-        admin: { ...alice, roles: { [SampleRoles.admin]: [org.name], [SampleRoles.reader]: [org.name, otherOrg.name] }, token: await login(alice.userId) },
+        admin: {
+          ...alice,
+          roles: { [SampleRoles.admin]: [org.name], [SampleRoles.reader]: [org.name, otherOrg.name] },
+          token: await login(alice.userId),
+        },
         user: { ...bob, roles: { [SampleRoles.reader]: [org.name] }, token: await login(bob.userId) },
       };
       const env = {

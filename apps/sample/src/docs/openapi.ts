@@ -10,7 +10,11 @@ export function setupOpenApi(app: INestApplication): void {
     .setTitle('nestjs-zitadel sample')
     .setDescription('A NestJS API protected by ZITADEL: paste an access token under "Authorize".')
     .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A ZITADEL access token (opaque or JWT) whose audience includes the project' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A ZITADEL access token (opaque or JWT) whose audience includes the project',
+    })
     .build();
   SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config));
 }

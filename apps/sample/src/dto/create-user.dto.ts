@@ -24,7 +24,8 @@ export class CreateUserDto {
    * @throws {BadRequestException} listing every problem.
    */
   static parse(body: unknown): CreateUserDto {
-    const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const input =
+      typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
     const problems: string[] = [];
     const field = (name: keyof CreateUserDto): string => {
       const value = input[name];
@@ -34,7 +35,12 @@ export class CreateUserDto {
       }
       return value.trim();
     };
-    const dto = { userName: field('userName'), email: field('email'), firstName: field('firstName'), lastName: field('lastName') };
+    const dto = {
+      userName: field('userName'),
+      email: field('email'),
+      firstName: field('firstName'),
+      lastName: field('lastName'),
+    };
     if (dto.email !== '' && !EMAIL.test(dto.email)) problems.push('email must be an email address');
     if (problems.length > 0) throw new BadRequestException(problems);
     return dto;
@@ -49,6 +55,8 @@ export class CreatedUserDto {
   @ApiProperty({ example: 'carol' })
   readonly userName!: string;
 
-  @ApiPropertyOptional({ description: 'The organisation it was created in, when ZITADEL_USERS_ORG_ID is set; otherwise the service user\'s' })
+  @ApiPropertyOptional({
+    description: "The organisation it was created in, when ZITADEL_USERS_ORG_ID is set; otherwise the service user's",
+  })
   readonly orgId?: string;
 }

@@ -48,7 +48,8 @@ export class MeDto {
       userName: user.preferred_username,
       name: user.name,
       email: user.email,
-      organisation: owner === undefined ? undefined : { id: owner.id, name: owner.name, primaryDomain: owner.primaryDomain },
+      organisation:
+        owner === undefined ? undefined : { id: owner.id, name: owner.name, primaryDomain: owner.primaryDomain },
       roles: user.roles,
       tokenSource: user.source,
     };

@@ -138,7 +138,12 @@ export class ZitadelAuthGuard implements CanActivate {
   protected getOrganizationId(requirement: RolesRequirement, context: ExecutionContext): string | undefined {
     const request = requestOf(context);
     const source = requirement.org;
-    const value = source?.param !== undefined ? paramsOf(context, request)?.[source.param] : source?.header !== undefined ? request?.headers[source.header] : undefined;
+    const value =
+      source?.param !== undefined
+        ? paramsOf(context, request)?.[source.param]
+        : source?.header !== undefined
+          ? request?.headers[source.header]
+          : undefined;
     return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
@@ -148,7 +153,8 @@ export class ZitadelAuthGuard implements CanActivate {
       const token = this.extractToken(request, context);
       if (token !== undefined && request !== undefined) request.user = await this.resolveUser(token, context);
     } catch (error) {
-      if (!(error instanceof ZitadelTokenInvalidError)) this.logger.debug(`Ignoring an unverifiable token on a public route: ${describe(error)}`);
+      if (!(error instanceof ZitadelTokenInvalidError))
+        this.logger.debug(`Ignoring an unverifiable token on a public route: ${describe(error)}`);
     }
   }
 
@@ -164,14 +170,20 @@ export class ZitadelAuthGuard implements CanActivate {
     if (error instanceof ZitadelError) {
       this.logger.warn(`Access token not checked, answering 503: ${error.message}`);
     } else {
-      this.logger.error(`Access token not checked, answering 503: ${describe(error)}`, error instanceof Error ? error.stack : undefined);
+      this.logger.error(
+        `Access token not checked, answering 503: ${describe(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
     }
     return new ServiceUnavailableException('Access tokens cannot be checked right now');
   }
 
   private unauthorized(context: ExecutionContext, error: ZitadelTokenInvalidError | undefined): UnauthorizedException {
     // The descriptions are fixed sentences (see ZitadelTokenInvalidError): nothing from the request.
-    this.challenge(context, error === undefined ? undefined : `error="invalid_token", error_description="${error.message}"`);
+    this.challenge(
+      context,
+      error === undefined ? undefined : `error="invalid_token", error_description="${error.message}"`,
+    );
     return new UnauthorizedException(error === undefined ? 'Missing bearer token' : error.message);
   }
 

@@ -20,7 +20,10 @@ function outcome(request: ZitadelRequest | undefined): Outcome {
     result = extractBearerToken(request);
   } catch (error) {
     if (error instanceof ZitadelTokenInvalidError && error.reason === 'malformed') return { kind: 'malformed' };
-    throw new Error(`extractBearerToken threw something other than ZitadelTokenInvalidError('malformed'): ${String(error)}`, { cause: error });
+    throw new Error(
+      `extractBearerToken threw something other than ZitadelTokenInvalidError('malformed'): ${String(error)}`,
+      { cause: error },
+    );
   }
   if (result === undefined) return { kind: 'none' };
   if (typeof result !== 'string') throw new Error(`extractBearerToken returned a ${typeof result}`);
@@ -37,13 +40,38 @@ function requestWith(values: readonly string[]): ZitadelRequest {
 const anyHeader = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.string({ unit: fc.constantFrom(...'Bearer bearer \t,="\'\\;:%\u0000\u00ff\u0100-._~+/=aZ09'.split('')), maxLength: 60 }),
-  fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'BeArEr', 'Bearer:', 'Basic', 'Bear', 'Bearerx', ' Bearer', 'Token', ''), fc.string({ maxLength: 80 })).map(([scheme, rest]) => `${scheme}${rest}`),
-  fc.tuple(fc.constantFrom('Bearer ', 'bearer  '), fc.string({ unit: 'binary', maxLength: 80 })).map(([scheme, rest]) => scheme + rest),
+  fc.string({
+    unit: fc.constantFrom(...'Bearer bearer \t,="\'\\;:%\u0000\u00ff\u0100-._~+/=aZ09'.split('')),
+    maxLength: 60,
+  }),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'Bearer',
+        'bearer',
+        'BEARER',
+        'BeArEr',
+        'Bearer:',
+        'Basic',
+        'Bear',
+        'Bearerx',
+        ' Bearer',
+        'Token',
+        '',
+      ),
+      fc.string({ maxLength: 80 }),
+    )
+    .map(([scheme, rest]) => `${scheme}${rest}`),
+  fc
+    .tuple(fc.constantFrom('Bearer ', 'bearer  '), fc.string({ unit: 'binary', maxLength: 80 }))
+    .map(([scheme, rest]) => scheme + rest),
 );
 
 const wellFormedToken = fc
-  .tuple(fc.string({ unit: fc.constantFrom(...TOKEN_CHARS.split('')), minLength: 1, maxLength: 600 }), fc.nat({ max: 3 }))
+  .tuple(
+    fc.string({ unit: fc.constantFrom(...TOKEN_CHARS.split('')), minLength: 1, maxLength: 600 }),
+    fc.nat({ max: 3 }),
+  )
   .map(([body, padding]) => body + '='.repeat(padding));
 
 const schemeCasing = fc.constantFrom('Bearer', 'bearer', 'BEARER', 'bEARER', 'BeArEr');
@@ -56,7 +84,9 @@ describe('extractBearerToken (property-based)', () => {
         const token = result.kind === 'token' ? result.token : undefined;
         // A token comes only from a header that is exactly: scheme, spaces, one b64token, optional trailing spaces.
         const exact = /^bearer +(.*?) *$/i.exec(header)?.[1];
-        expect(token === undefined || (B64TOKEN.test(token) && token.length <= MAX_TOKEN_LENGTH && exact === token)).toBe(true);
+        expect(
+          token === undefined || (B64TOKEN.test(token) && token.length <= MAX_TOKEN_LENGTH && exact === token),
+        ).toBe(true);
         // "No bearer credentials" only for headers of another scheme.
         expect(result.kind === 'none' && /^bearer(?: |$)/i.test(header)).toBe(false);
       }),
@@ -66,10 +96,16 @@ describe('extractBearerToken (property-based)', () => {
 
   it('gives back every well-formed token exactly, whatever the scheme casing and the spaces around it', () => {
     fc.assert(
-      fc.property(schemeCasing, fc.integer({ min: 1, max: 3 }), wellFormedToken, fc.nat({ max: 3 }), (scheme, before, token, after) => {
-        const header = `${scheme}${' '.repeat(before)}${token}${' '.repeat(after)}`;
-        expect(outcome(requestWith([header]))).toEqual({ kind: 'token', token });
-      }),
+      fc.property(
+        schemeCasing,
+        fc.integer({ min: 1, max: 3 }),
+        wellFormedToken,
+        fc.nat({ max: 3 }),
+        (scheme, before, token, after) => {
+          const header = `${scheme}${' '.repeat(before)}${token}${' '.repeat(after)}`;
+          expect(outcome(requestWith([header]))).toEqual({ kind: 'token', token });
+        },
+      ),
       SETTINGS,
     );
   });
@@ -89,7 +125,11 @@ describe('extractBearerToken (property-based)', () => {
   });
 
   it('ignores other schemes (Basic, Digest, DPoP, ...): no bearer credentials, not an error', () => {
-    const scheme = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-'.split('')), minLength: 1, maxLength: 12 });
+    const scheme = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-'.split('')),
+      minLength: 1,
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(scheme, fc.string({ maxLength: 100 }), (name, rest) => {
         fc.pre(name.toLowerCase() !== 'bearer');
@@ -101,37 +141,56 @@ describe('extractBearerToken (property-based)', () => {
 
   it('refuses repeated Authorization headers, even when each is a well-formed Bearer header', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(wellFormedToken.map((t) => `Bearer ${t}`), anyHeader), { minLength: 2, maxLength: 4 }), (values) => {
-        expect(outcome(requestWith(values))).toEqual({ kind: 'malformed' });
-        // Node may also hand over repeated headers as an array.
-        expect(outcome({ headers: { authorization: values } })).toEqual({ kind: 'malformed' });
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            wellFormedToken.map((t) => `Bearer ${t}`),
+            anyHeader,
+          ),
+          { minLength: 2, maxLength: 4 },
+        ),
+        (values) => {
+          expect(outcome(requestWith(values))).toEqual({ kind: 'malformed' });
+          // Node may also hand over repeated headers as an array.
+          expect(outcome({ headers: { authorization: values } })).toEqual({ kind: 'malformed' });
+        },
+      ),
       SETTINGS,
     );
   });
 
   it('refuses tokens longer than the cap and headers of any length beyond it, without echoing them', () => {
     fc.assert(
-      fc.property(fc.integer({ min: MAX_TOKEN_LENGTH + 1, max: MAX_TOKEN_LENGTH * 3 }), fc.constantFrom('a', 'Z', '9', '-'), (length, char) => {
-        const token = char.repeat(length);
-        let thrown: unknown;
-        try {
-          extractBearerToken(requestWith([`Bearer ${token}`]));
-        } catch (error) {
-          thrown = error;
-        }
-        expect(thrown).toBeInstanceOf(ZitadelTokenInvalidError);
-        expect((thrown as Error).message).not.toContain(token.slice(0, 32));
-      }),
+      fc.property(
+        fc.integer({ min: MAX_TOKEN_LENGTH + 1, max: MAX_TOKEN_LENGTH * 3 }),
+        fc.constantFrom('a', 'Z', '9', '-'),
+        (length, char) => {
+          const token = char.repeat(length);
+          let thrown: unknown;
+          try {
+            extractBearerToken(requestWith([`Bearer ${token}`]));
+          } catch (error) {
+            thrown = error;
+          }
+          expect(thrown).toBeInstanceOf(ZitadelTokenInvalidError);
+          expect((thrown as Error).message).not.toContain(token.slice(0, 32));
+        },
+      ),
       { ...SETTINGS, numRuns: 50 },
     );
   });
 
   it('answers undefined for a request without an Authorization header or without a request (WebSockets, RPC)', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 20 }).filter((name) => name.toLowerCase() !== 'authorization'), fc.string({ maxLength: 40 })), (headers) => {
-        expect(outcome({ headers })).toEqual({ kind: 'none' });
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 20 }).filter((name) => name.toLowerCase() !== 'authorization'),
+          fc.string({ maxLength: 40 }),
+        ),
+        (headers) => {
+          expect(outcome({ headers })).toEqual({ kind: 'none' });
+        },
+      ),
       { ...SETTINGS, numRuns: 300 },
     );
     expect(outcome(undefined)).toEqual({ kind: 'none' });

@@ -42,7 +42,10 @@ describe('extractBearerToken', () => {
   it('refuses a repeated Authorization header, which Node would silently drop', () => {
     const express = request('Bearer a', ['Host', 'x', 'Authorization', 'Bearer a', 'authorization', 'Bearer b']);
     expect(() => extractBearerToken(express)).toThrow(ZitadelTokenInvalidError);
-    const fastify: ZitadelRequest = { headers: { authorization: 'Bearer a' }, raw: { rawHeaders: ['authorization', 'Bearer a', 'AUTHORIZATION', 'x'] } };
+    const fastify: ZitadelRequest = {
+      headers: { authorization: 'Bearer a' },
+      raw: { rawHeaders: ['authorization', 'Bearer a', 'AUTHORIZATION', 'x'] },
+    };
     expect(() => extractBearerToken(fastify)).toThrow(ZitadelTokenInvalidError);
     expect(extractBearerToken(request('Bearer a', ['Host', 'x', 'Authorization', 'Bearer a']))).toBe('a');
   });

@@ -20,7 +20,8 @@ const BEARER_SCHEME = /^Bearer(?: |$)/i;
 export function extractBearerToken(request: ZitadelRequest | undefined): string | undefined {
   const header = request?.headers['authorization'];
   if (header === undefined) return undefined;
-  if (typeof header !== 'string' || countAuthorizationHeaders(request) > 1) throw new ZitadelTokenInvalidError('malformed');
+  if (typeof header !== 'string' || countAuthorizationHeaders(request) > 1)
+    throw new ZitadelTokenInvalidError('malformed');
   if (!BEARER_SCHEME.test(header)) return undefined;
   if (header.length > MAX_TOKEN_LENGTH + 64) throw new ZitadelTokenInvalidError('malformed');
   const token = BEARER_CREDENTIALS.exec(header)?.[1];

@@ -41,7 +41,10 @@ export function responseOf(context: ExecutionContext): unknown {
 }
 
 /** The resolver's arguments in GraphQL, otherwise the route parameters. */
-export function paramsOf(context: ExecutionContext, request: ZitadelRequest | undefined): Readonly<Record<string, unknown>> | undefined {
+export function paramsOf(
+  context: ExecutionContext,
+  request: ZitadelRequest | undefined,
+): Readonly<Record<string, unknown>> | undefined {
   if (context.getType<string>() === 'graphql') return context.getArgByIndex<Record<string, unknown> | undefined>(1);
   return request?.params;
 }

@@ -12,8 +12,16 @@ describe('@Roles', () => {
     expect(RolesMetadata.KEY).toBe('zitadel:roles');
     expect(metadataOf(Roles('admin', 'editor'))).toEqual({ mode: 'anyOf', roles: ['admin', 'editor'], org: undefined });
     expect(metadataOf(Roles({ allOf: ['a', 'b'] }))).toEqual({ mode: 'allOf', roles: ['a', 'b'], org: undefined });
-    expect(metadataOf(Roles({ anyOf: ['a'], org: { param: 'orgId' } }))).toEqual({ mode: 'anyOf', roles: ['a'], org: { param: 'orgId' } });
-    expect(metadataOf(Roles({ allOf: ['a'], org: { header: 'X-Org-Id' } }))).toEqual({ mode: 'allOf', roles: ['a'], org: { header: 'x-org-id' } });
+    expect(metadataOf(Roles({ anyOf: ['a'], org: { param: 'orgId' } }))).toEqual({
+      mode: 'anyOf',
+      roles: ['a'],
+      org: { param: 'orgId' },
+    });
+    expect(metadataOf(Roles({ allOf: ['a'], org: { header: 'X-Org-Id' } }))).toEqual({
+      mode: 'allOf',
+      roles: ['a'],
+      org: { header: 'x-org-id' },
+    });
   });
 
   it.each([
@@ -22,7 +30,10 @@ describe('@Roles', () => {
     ['both anyOf and allOf', () => Roles({ anyOf: ['a'], allOf: ['b'] } as unknown as RolesOptions)],
     ['neither anyOf nor allOf', () => Roles({} as unknown as RolesOptions)],
     ['a non-string role', () => Roles({ anyOf: [1] } as unknown as RolesOptions)],
-    ['an org with both sources', () => Roles({ anyOf: ['a'], org: { param: 'p', header: 'h' } } as unknown as RolesOptions)],
+    [
+      'an org with both sources',
+      () => Roles({ anyOf: ['a'], org: { param: 'p', header: 'h' } } as unknown as RolesOptions),
+    ],
     ['an org with an empty name', () => Roles({ anyOf: ['a'], org: { header: '' } })],
     ['an org of another kind', () => Roles({ anyOf: ['a'], org: { query: 'o' } } as unknown as RolesOptions)],
   ])('refuses %s when applied', (_, apply) => {

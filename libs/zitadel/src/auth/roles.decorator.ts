@@ -6,7 +6,8 @@ import { Reflector } from '@nestjs/core';
  * `{ param: 'orgId' }` reads a route parameter (in GraphQL: the resolver argument of that name),
  * `{ header: 'x-org-id' }` a request header.
  */
-export type OrgSource = { readonly param: string; readonly header?: never } | { readonly header: string; readonly param?: never };
+export type OrgSource =
+  { readonly param: string; readonly header?: never } | { readonly header: string; readonly param?: never };
 
 /**
  * The object form of {@link Roles}: `anyOf` (one of the roles suffices) or `allOf` (every role is
@@ -53,7 +54,8 @@ function normaliseRoles(args: readonly (string | RolesOptions)[]): RolesRequirem
   const [first] = args;
   if (args.length === 1 && typeof first === 'object' && first !== null) {
     const hasAny = first.anyOf !== undefined;
-    if (hasAny === (first.allOf !== undefined)) throw new TypeError('@Roles({...}) takes exactly one of "anyOf" and "allOf"');
+    if (hasAny === (first.allOf !== undefined))
+      throw new TypeError('@Roles({...}) takes exactly one of "anyOf" and "allOf"');
     const mode = hasAny ? 'anyOf' : 'allOf';
     return Object.freeze({ mode, roles: roleList(first[mode], `"${mode}"`), org: orgSource(first.org) });
   }
@@ -71,7 +73,13 @@ function orgSource(value: OrgSource | undefined): OrgSource | undefined {
   if (value === undefined) return undefined;
   const entries = typeof value === 'object' && value !== null ? Object.entries(value) : [];
   const [entry] = entries;
-  if (entries.length !== 1 || entry === undefined || (entry[0] !== 'param' && entry[0] !== 'header') || typeof entry[1] !== 'string' || entry[1] === '') {
+  if (
+    entries.length !== 1 ||
+    entry === undefined ||
+    (entry[0] !== 'param' && entry[0] !== 'header') ||
+    typeof entry[1] !== 'string' ||
+    entry[1] === ''
+  ) {
     throw new TypeError('"org" must be { param: string } or { header: string }');
   }
   return Object.freeze(entry[0] === 'param' ? { param: entry[1] } : { header: entry[1].toLowerCase() });

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
-import { InjectZitadelConfig } from '../config/zitadel-config.provider.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import { ZitadelConfigurationError, type ConfigurationIssue } from '../errors/configuration.error.js';
 import { ZitadelTokenInvalidError } from '../errors/token-invalid.error.js';
-import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import type { IntrospectionResult } from '../introspection/introspection-result.js';
 import { IntrospectionService } from '../introspection/introspection.service.js';
 import { JwtVerifier } from '../jwt/jwt-verifier.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 import { MAX_TOKEN_LENGTH } from './bearer-token.js';
-import { LruMap } from './lru-map.js';
-import { tokenHash } from './token-hash.js';
+import { LruMap } from '../shared/lru-map.js';
+import { tokenHash } from '../shared/token-hash.js';
 import { ZitadelUser } from './zitadel-user.js';
 
 interface VerifiedJwt {
@@ -35,7 +35,6 @@ export class ZitadelTokenValidator {
   readonly realm: string;
   private readonly problems: readonly ConfigurationIssue[];
   private readonly projectId: string;
-  private readonly jwt: JwtVerifier;
   private readonly verified: LruMap<string, VerifiedJwt> | undefined;
   /** Users built from introspection results, so a cached result yields the same user. */
   private readonly introspected = new WeakMap<IntrospectionResult, ZitadelUser>();
@@ -45,12 +44,12 @@ export class ZitadelTokenValidator {
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
     private readonly introspection: IntrospectionService,
     private readonly discovery: ZitadelDiscovery,
-    http: ZitadelHttpClient,
+    private readonly jwt: JwtVerifier,
+    @InjectZitadelClock() private readonly clock: ZitadelClock,
   ) {
     this.realm = config.realm;
     this.problems = configurationProblems(config);
     this.projectId = config.projectId ?? '';
-    this.jwt = new JwtVerifier(config, this.projectId, http, discovery);
     const { maxEntries } = config.jwt.cache;
     this.verified = maxEntries > 0 && config.jwt.cache.maxTtlSeconds > 0 ? new LruMap(maxEntries) : undefined;
     const app = config.apiApplication;
@@ -79,7 +78,8 @@ export class ZitadelTokenValidator {
    */
   async validate(token: string): Promise<ZitadelUser> {
     this.assertConfigured();
-    if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH) throw new ZitadelTokenInvalidError('malformed');
+    if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH)
+      throw new ZitadelTokenInvalidError('malformed');
     const mode = this.config.tokenValidation;
     if (mode === 'introspection') return this.introspect(token);
     if (isJwtShaped(token)) return this.verifyJwt(token);
@@ -92,12 +92,12 @@ export class ZitadelTokenValidator {
     const key = cache === undefined ? '' : tokenHash(token);
     const hit = cache?.get(key);
     if (hit !== undefined) {
-      if (Date.now() < hit.until) return hit.user;
+      if (this.clock.now() < hit.until) return hit.user;
       cache?.delete(key);
     }
     const user = new ZitadelUser(await this.jwt.verify(token), this.projectId, 'jwt');
     if (cache !== undefined && user.exp !== undefined) {
-      const until = Math.min(user.exp * 1000, Date.now() + this.config.jwt.cache.maxTtlSeconds * 1000);
+      const until = Math.min(user.exp * 1000, this.clock.now() + this.config.jwt.cache.maxTtlSeconds * 1000);
       cache.set(key, { user, until });
     }
     return user;
@@ -109,8 +109,10 @@ export class ZitadelTokenValidator {
     const known = this.introspected.get(result);
     if (known !== undefined) return known;
     if (typeof result.sub !== 'string' || result.sub === '') throw new ZitadelTokenInvalidError('invalid');
-    if (result.iss !== undefined && result.iss !== (await this.discovery.get()).issuer) throw new ZitadelTokenInvalidError('invalid');
-    if (result.aud !== undefined && !this.isOwnAudience(result.aud)) throw new ZitadelTokenInvalidError('wrong-audience');
+    if (result.iss !== undefined && result.iss !== (await this.discovery.get()).issuer)
+      throw new ZitadelTokenInvalidError('invalid');
+    if (result.aud !== undefined && !this.isOwnAudience(result.aud))
+      throw new ZitadelTokenInvalidError('wrong-audience');
     const user = new ZitadelUser(result, this.projectId, 'introspection');
     this.introspected.set(result, user);
     return user;
@@ -134,7 +136,10 @@ function isJwtShaped(token: string): boolean {
 function configurationProblems(config: ResolvedZitadelConfig): ConfigurationIssue[] {
   const problems: ConfigurationIssue[] = [];
   if (config.projectId === undefined) {
-    problems.push({ path: 'projectId', message: "is required to validate access tokens: their audience must contain the API's project" });
+    problems.push({
+      path: 'projectId',
+      message: "is required to validate access tokens: their audience must contain the API's project",
+    });
   }
   if (config.tokenValidation !== 'jwt' && config.apiApplication === undefined) {
     problems.push({

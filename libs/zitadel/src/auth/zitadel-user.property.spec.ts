@@ -11,12 +11,39 @@ const SPECIFIC = `urn:zitadel:iam:org:project:${PROJECT}:roles`;
 const OTHER_PROJECT = 'urn:zitadel:iam:org:project:999:roles';
 
 /** Keys that trip naive object handling. */
-const trickyKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' ', 'admin', '7', '0');
+const trickyKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  ' ',
+  'admin',
+  '7',
+  '0',
+);
 const key = fc.oneof(trickyKey, fc.string({ maxLength: 12 }));
 
 /** A role claim: mostly ZITADEL's shape `{ role: { orgId: domain } }`, sometimes anything at all. */
 const roleClaim = fc.oneof(
-  { weight: 3, arbitrary: fc.dictionary(key, fc.oneof({ weight: 4, arbitrary: fc.dictionary(key, fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })), { maxKeys: 3 }) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }), { maxKeys: 4 }) },
+  {
+    weight: 3,
+    arbitrary: fc.dictionary(
+      key,
+      fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.dictionary(key, fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })), {
+            maxKeys: 3,
+          }),
+        },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+      ),
+      { maxKeys: 4 },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );
 
@@ -38,7 +65,9 @@ const claims = fc
     },
     { requiredKeys: [] },
   )
-  .chain((known) => fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }).map((extra) => ({ ...extra, ...known })))
+  .chain((known) =>
+    fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }).map((extra) => ({ ...extra, ...known })),
+  )
   .map((value) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -85,7 +114,9 @@ describe('ZitadelUser claim parsing (property-based)', () => {
       fc.property(claims, (source) => {
         const sub = source['sub'];
         const user = build(source);
-        expect(user === 'rejected' ? 'rejected' : user.sub).toBe(typeof sub === 'string' && sub !== '' ? sub : 'rejected');
+        expect(user === 'rejected' ? 'rejected' : user.sub).toBe(
+          typeof sub === 'string' && sub !== '' ? sub : 'rejected',
+        );
       }),
       SETTINGS,
     );
@@ -98,7 +129,13 @@ describe('ZitadelUser claim parsing (property-based)', () => {
         const user = build({ ...source, sub: 'u1' });
         if (user === 'rejected') throw new Error('unreachable');
         const model = modelRoles(source);
-        const asked = [...questions, ...[...model].flatMap(([role, orgs]) => [[role, undefined] as const, ...[...orgs].map((org) => [role, org] as const)])];
+        const asked = [
+          ...questions,
+          ...[...model].flatMap(([role, orgs]) => [
+            [role, undefined] as const,
+            ...[...orgs].map((org) => [role, org] as const),
+          ]),
+        ];
         for (const [role, orgId] of asked) {
           const orgs = model.get(role);
           const expected = orgs !== undefined && (orgId === undefined || orgs.has(orgId));
@@ -106,7 +143,11 @@ describe('ZitadelUser claim parsing (property-based)', () => {
         }
         const roles = new Map(Object.entries(user.roles).map(([role, orgs]) => [role, new Set(Object.keys(orgs))]));
         expect(roles).toEqual(model);
-        expect(Object.values(user.roles).flatMap((orgs) => Object.values(orgs)).every((domain) => typeof domain === 'string')).toBe(true);
+        expect(
+          Object.values(user.roles)
+            .flatMap((orgs) => Object.values(orgs))
+            .every((domain) => typeof domain === 'string'),
+        ).toBe(true);
       }),
       SETTINGS,
     );
@@ -117,26 +158,42 @@ describe('ZitadelUser claim parsing (property-based)', () => {
       fc.property(claims, (source) => {
         const user = build({ ...source, sub: 'u1' });
         if (user === 'rejected') throw new Error('unreachable');
-        const texts = (['name', 'email', 'preferred_username', 'clientId', 'locale', 'phone_number'] as const).map((field) => user[field]);
+        const texts = (['name', 'email', 'preferred_username', 'clientId', 'locale', 'phone_number'] as const).map(
+          (field) => user[field],
+        );
         expect(texts.every((value) => value === undefined || (typeof value === 'string' && value !== ''))).toBe(true);
         expect([undefined, 'number']).toContain(user.exp === undefined ? undefined : typeof user.exp);
-        expect([undefined, 'boolean']).toContain(user.email_verified === undefined ? undefined : typeof user.email_verified);
+        expect([undefined, 'boolean']).toContain(
+          user.email_verified === undefined ? undefined : typeof user.email_verified,
+        );
         expect(user.scopes.every((scope) => /^[^ ]+$/.test(scope))).toBe(true);
-        expect([undefined, 'string']).toContain(user.resourceOwner === undefined ? undefined : typeof user.resourceOwner.id);
-        expect([user, user.roles, user.scopes, ...objectsIn(user.claims)].every((value) => Object.isFrozen(value))).toBe(true);
+        expect([undefined, 'string']).toContain(
+          user.resourceOwner === undefined ? undefined : typeof user.resourceOwner.id,
+        );
+        expect(
+          [user, user.roles, user.scopes, ...objectsIn(user.claims)].every((value) => Object.isFrozen(value)),
+        ).toBe(true);
       }),
       { ...SETTINGS, numRuns: 500 },
     );
   });
 
-  it('never takes roles from another project\'s role claim', () => {
+  it("never takes roles from another project's role claim", () => {
     fc.assert(
-      fc.property(fc.dictionary(key, fc.dictionary(key, fc.string({ maxLength: 10 }), { minKeys: 1, maxKeys: 2 }), { minKeys: 1, maxKeys: 3 }), (foreign) => {
-        const user = build(JSON.parse(JSON.stringify({ sub: 'u1', [OTHER_PROJECT]: foreign })) as Record<string, unknown>);
-        if (user === 'rejected') throw new Error('unreachable');
-        for (const role of Object.keys(foreign)) expect(user.hasRole(role)).toBe(false);
-        expect(Object.keys(user.roles)).toEqual([]);
-      }),
+      fc.property(
+        fc.dictionary(key, fc.dictionary(key, fc.string({ maxLength: 10 }), { minKeys: 1, maxKeys: 2 }), {
+          minKeys: 1,
+          maxKeys: 3,
+        }),
+        (foreign) => {
+          const user = build(
+            JSON.parse(JSON.stringify({ sub: 'u1', [OTHER_PROJECT]: foreign })) as Record<string, unknown>,
+          );
+          if (user === 'rejected') throw new Error('unreachable');
+          for (const role of Object.keys(foreign)) expect(user.hasRole(role)).toBe(false);
+          expect(Object.keys(user.roles)).toEqual([]);
+        },
+      ),
       { ...SETTINGS, numRuns: 300 },
     );
   });

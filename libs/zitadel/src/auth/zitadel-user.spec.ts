@@ -16,7 +16,10 @@ describe('ZitadelUser', () => {
     'urn:zitadel:iam:user:resourceowner:name': 'ACME',
     'urn:zitadel:iam:user:resourceowner:primary_domain': 'acme.zitadel.cloud',
     'urn:zitadel:iam:org:project:roles': { admin: { '7': 'acme.zitadel.cloud' }, broken: 'yes' },
-    [`urn:zitadel:iam:org:project:${PROJECT}:roles`]: { admin: { '9': 'other.zitadel.cloud' }, viewer: { '9': 'other.zitadel.cloud' } },
+    [`urn:zitadel:iam:org:project:${PROJECT}:roles`]: {
+      admin: { '9': 'other.zitadel.cloud' },
+      viewer: { '9': 'other.zitadel.cloud' },
+    },
     'urn:zitadel:iam:org:project:999:roles': { superuser: { '7': 'acme.zitadel.cloud' } },
   };
 
@@ -55,7 +58,12 @@ describe('ZitadelUser', () => {
     expect(Object.isFrozen(user)).toBe(true);
     expect(Object.isFrozen(user.claims)).toBe(true);
     expect(Object.isFrozen(user.roles['admin'])).toBe(true);
-    expect(new ZitadelUser({ sub: '1', username: 'svc' }, PROJECT, 'introspection')).toMatchObject({ preferred_username: 'svc', resourceOwner: undefined, scopes: [], roles: {} });
+    expect(new ZitadelUser({ sub: '1', username: 'svc' }, PROJECT, 'introspection')).toMatchObject({
+      preferred_username: 'svc',
+      resourceOwner: undefined,
+      scopes: [],
+      roles: {},
+    });
   });
 
   it('refuses claims without a subject', () => {
@@ -64,7 +72,11 @@ describe('ZitadelUser', () => {
   });
 
   it('keeps a role named __proto__ as data, not as a prototype', () => {
-    const user = new ZitadelUser(JSON.parse('{"sub":"1","urn:zitadel:iam:org:project:roles":{"__proto__":{"7":"x"}}}') as Record<string, unknown>, PROJECT, 'jwt');
+    const user = new ZitadelUser(
+      JSON.parse('{"sub":"1","urn:zitadel:iam:org:project:roles":{"__proto__":{"7":"x"}}}') as Record<string, unknown>,
+      PROJECT,
+      'jwt',
+    );
     expect(user.hasRole('__proto__', '7')).toBe(true);
     expect(Object.getPrototypeOf(user.roles)).toBeNull();
   });

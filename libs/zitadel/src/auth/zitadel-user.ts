@@ -1,4 +1,5 @@
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
+import { isRecord } from '../shared/is-record.js';
 
 /** Role key → the organisations that granted it (organisation id → its primary domain). */
 export type ZitadelRoles = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -72,7 +73,11 @@ export class ZitadelUser {
     this.resourceOwner =
       ownerId === undefined
         ? undefined
-        : Object.freeze({ id: ownerId, name: text(claims[`${RESOURCE_OWNER}:name`]), primaryDomain: text(claims[`${RESOURCE_OWNER}:primary_domain`]) });
+        : Object.freeze({
+            id: ownerId,
+            name: text(claims[`${RESOURCE_OWNER}:name`]),
+            primaryDomain: text(claims[`${RESOURCE_OWNER}:primary_domain`]),
+          });
     const scope = text(claims['scope']);
     this.scopes = Object.freeze(scope === undefined ? [] : scope.split(' ').filter((s) => s !== ''));
     this.clientId = text(claims['client_id']) ?? text(claims['azp']);
@@ -125,8 +130,4 @@ function parseRoles(...claims: unknown[]): ZitadelRoles {
   }
   for (const orgs of Object.values(roles)) Object.freeze(orgs);
   return Object.freeze(roles);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

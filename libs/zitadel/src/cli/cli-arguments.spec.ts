@@ -4,7 +4,12 @@ const env = {};
 
 describe('parseCliArguments', () => {
   it('parses token with repeated scopes', () => {
-    expect(parseCliArguments(['token', '--issuer', 'https://z.example', '--key-file', 'sa.json', '--scope', 'a', '--scope', 'b'], env)).toEqual({
+    expect(
+      parseCliArguments(
+        ['token', '--issuer', 'https://z.example', '--key-file', 'sa.json', '--scope', 'a', '--scope', 'b'],
+        env,
+      ),
+    ).toEqual({
       command: 'token',
       issuer: 'https://z.example',
       keyFile: 'sa.json',
@@ -13,7 +18,9 @@ describe('parseCliArguments', () => {
   });
 
   it('takes the issuer from ZITADEL_ISSUER', () => {
-    expect(parseCliArguments(['introspect', '--key-file', 'api.json'], { ZITADEL_ISSUER: 'https://z.example' })).toEqual({
+    expect(
+      parseCliArguments(['introspect', '--key-file', 'api.json'], { ZITADEL_ISSUER: 'https://z.example' }),
+    ).toEqual({
       command: 'introspect',
       issuer: 'https://z.example',
       keyFile: 'api.json',

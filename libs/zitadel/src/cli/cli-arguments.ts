@@ -5,7 +5,12 @@ export type CliCommand =
   | { readonly command: 'help' }
   | { readonly command: 'version' }
   | { readonly command: 'token'; readonly issuer: string; readonly keyFile: string; readonly scopes: readonly string[] }
-  | { readonly command: 'introspect'; readonly issuer: string; readonly keyFile: string; readonly token: string | undefined };
+  | {
+      readonly command: 'introspect';
+      readonly issuer: string;
+      readonly keyFile: string;
+      readonly token: string | undefined;
+    };
 
 /** A command line that cannot be run; the message says what to change. */
 export class CliUsageError extends Error {
@@ -62,7 +67,8 @@ export function parseCliArguments(argv: readonly string[], env: NodeJS.ProcessEn
   if (values.version === true) return { command: 'version' };
   const [command, ...rest] = positionals;
   if (command === undefined) return { command: 'help' };
-  if (command !== 'token' && command !== 'introspect') throw new CliUsageError(`Unknown command "${command}". Use "token" or "introspect".`);
+  if (command !== 'token' && command !== 'introspect')
+    throw new CliUsageError(`Unknown command "${command}". Use "token" or "introspect".`);
   if (rest.length > 0) throw new CliUsageError(`Unexpected argument "${rest[0]}".`);
   const issuer = values.issuer ?? env['ZITADEL_ISSUER'];
   if (issuer === undefined || issuer === '') throw new CliUsageError('--issuer is required (or set ZITADEL_ISSUER).');

@@ -52,7 +52,10 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
 }
 
 async function mintToken(issuer: string, keyFile: string, scopes: readonly string[]): Promise<string> {
-  const app = await NestFactory.createApplicationContext(ZitadelModule.forRoot({ issuer, serviceUser: { keyFile } }), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(ZitadelModule.forRoot({ issuer, serviceUser: { keyFile } }), {
+    logger: false,
+    abortOnError: false,
+  });
   try {
     return await app.get(TokenService).getAccessToken({ scopes });
   } finally {
@@ -73,6 +76,8 @@ async function introspect(issuer: string, keyFile: string, token: string): Promi
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
   return typeof manifest.version === 'string' ? manifest.version : 'unknown';
 }

@@ -7,7 +7,9 @@ import { ZitadelConfigurationError } from '../errors/configuration.error.js';
 import { resolveZitadelOptions } from './resolve-options.js';
 import type { ZitadelModuleOptions } from './zitadel-options.interface.js';
 
-const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
 const serviceUserKey = { type: 'serviceaccount', keyId: '1', key: pem, userId: '2' } as const;
 const applicationKey = { type: 'application', keyId: '3', key: pem, appId: '4', clientId: '5@project' } as const;
 
@@ -39,9 +41,15 @@ describe('resolveZitadelOptions', () => {
       const config = await resolveZitadelOptions({ issuer: 'https://z.example', serviceUser });
       expect(config.serviceUser).toMatchObject({ kind: 'jwt-profile', key: { keyId: '1', userId: '2' } });
     }
-    const basic = await resolveZitadelOptions({ issuer: 'https://z.example', serviceUser: { clientId: 'svc', clientSecret: 'pw' } });
+    const basic = await resolveZitadelOptions({
+      issuer: 'https://z.example',
+      serviceUser: { clientId: 'svc', clientSecret: 'pw' },
+    });
     expect(basic.serviceUser).toMatchObject({ kind: 'client-credentials', clientId: 'svc' });
-    const pat = await resolveZitadelOptions({ issuer: 'https://z.example', serviceUser: { personalAccessToken: 'pat' } });
+    const pat = await resolveZitadelOptions({
+      issuer: 'https://z.example',
+      serviceUser: { personalAccessToken: 'pat' },
+    });
     expect(pat.serviceUser?.kind).toBe('personal-access-token');
     const app = await resolveZitadelOptions({ issuer: 'https://z.example', apiApplication: { key: applicationKey } });
     expect(app.apiApplication).toMatchObject({ kind: 'private-key-jwt', key: { clientId: '5@project' } });
@@ -70,11 +78,15 @@ describe('resolveZitadelOptions', () => {
   });
 
   it('requires an issuer, and https away from loopback', async () => {
-    expect(await issuesOf({})).toEqual(['issuer: is required: the URL of your ZITADEL instance, e.g. https://acme.zitadel.cloud']);
+    expect(await issuesOf({})).toEqual([
+      'issuer: is required: the URL of your ZITADEL instance, e.g. https://acme.zitadel.cloud',
+    ]);
     expect(await issuesOf({ issuer: 'http://zitadel.internal' })).toEqual([
       'issuer: must use https (plain http is allowed on loopback, or with allowInsecureIssuer: true)',
     ]);
-    await expect(resolveZitadelOptions({ issuer: 'http://zitadel.internal', allowInsecureIssuer: true })).resolves.toBeDefined();
+    await expect(
+      resolveZitadelOptions({ issuer: 'http://zitadel.internal', allowInsecureIssuer: true }),
+    ).resolves.toBeDefined();
     await expect(resolveZitadelOptions({ issuer: 'http://127.0.0.1:8080' })).resolves.toBeDefined();
   });
 
@@ -82,10 +94,15 @@ describe('resolveZitadelOptions', () => {
     expect(await issuesOf({ issuer: 'https://z.example', serviceUser: {} })).toEqual([
       'serviceUser: needs one of: keyFile, key, keyJson, clientId + clientSecret, personalAccessToken',
     ]);
-    expect(await issuesOf({ issuer: 'https://z.example', apiApplication: { keyFile: 'a', clientId: 'b', clientSecret: 'c' } })).toEqual([
-      'apiApplication: takes only one of: keyFile, key, keyJson, clientId + clientSecret',
+    expect(
+      await issuesOf({
+        issuer: 'https://z.example',
+        apiApplication: { keyFile: 'a', clientId: 'b', clientSecret: 'c' },
+      }),
+    ).toEqual(['apiApplication: takes only one of: keyFile, key, keyJson, clientId + clientSecret']);
+    expect(await issuesOf({ issuer: 'https://z.example', serviceUser: { clientId: 'svc' } })).toEqual([
+      'serviceUser.clientSecret: is required',
     ]);
-    expect(await issuesOf({ issuer: 'https://z.example', serviceUser: { clientId: 'svc' } })).toEqual(['serviceUser.clientSecret: is required']);
   });
 
   it('never puts a secret in the error, nor in the resolved config when printed', async () => {
@@ -99,7 +116,10 @@ describe('resolveZitadelOptions', () => {
       (e: unknown) => e as Error,
     );
     expect(error.message).not.toContain(secret);
-    const config = await resolveZitadelOptions({ issuer: 'https://z.example', serviceUser: { clientId: 'svc', clientSecret: secret } });
+    const config = await resolveZitadelOptions({
+      issuer: 'https://z.example',
+      serviceUser: { clientId: 'svc', clientSecret: secret },
+    });
     expect(inspect(config, { depth: 10 })).not.toContain(secret);
     expect(JSON.stringify(config)).not.toContain(secret);
   });

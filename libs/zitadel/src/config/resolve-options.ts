@@ -25,7 +25,10 @@ type Bag = Record<string, unknown>;
  *
  * @throws {ZitadelConfigurationError} listing every problem, `path: message`, no secret values.
  */
-export async function resolveZitadelOptions(options: ZitadelModuleOptions, now: Date = new Date()): Promise<ResolvedZitadelConfig> {
+export async function resolveZitadelOptions(
+  options: ZitadelModuleOptions,
+  now: Date = new Date(),
+): Promise<ResolvedZitadelConfig> {
   const issues = new Issues();
   if (typeof options !== 'object' || options === null) {
     throw new ZitadelConfigurationError([{ path: '(options)', message: 'must be an object' }]);
@@ -55,7 +58,10 @@ export async function resolveZitadelOptions(options: ZitadelModuleOptions, now: 
       retries: integer(http, 'http.retries', 2, 0, issues),
       backoffBaseMs: integer(http, 'http.backoffBaseMs', 100, 0, issues),
       backoffMaxMs: integer(http, 'http.backoffMaxMs', 2000, 0, issues),
+      maxResponseBytes: integer(http, 'http.maxResponseBytes', 4 * 1024 * 1024, 1024, issues),
+      failureCooldownMs: integer(http, 'http.failureCooldownMs', 1000, 0, issues),
     },
+    discovery: { trustedOrigins: trustedOrigins(section(bag, 'discovery', issues)['trustedOrigins'], issues) },
     tokenCache: {
       refreshAfterFraction: fraction(tokenCache, 'tokenCache.refreshAfterFraction', 0.8, issues),
       minRemainingSeconds: integer(tokenCache, 'tokenCache.minRemainingSeconds', 60, 0, issues),
@@ -124,7 +130,11 @@ async function resolveServiceUser(value: unknown, issues: Issues, now: Date): Pr
   return key && { kind: 'jwt-profile', key };
 }
 
-async function resolveApiApplication(value: unknown, issues: Issues, now: Date): Promise<ResolvedApiApplication | undefined> {
+async function resolveApiApplication(
+  value: unknown,
+  issues: Issues,
+  now: Date,
+): Promise<ResolvedApiApplication | undefined> {
   const path = 'apiApplication';
   const form = credentialForm(value, path, [], issues);
   if (form === undefined || typeof value !== 'object' || value === null) return undefined;
@@ -142,7 +152,12 @@ async function resolveApiApplication(value: unknown, issues: Issues, now: Date):
 type CredentialForm = (typeof KEY_FORMS)[number] | 'clientSecret' | 'personalAccessToken';
 
 /** Which one credential form an object uses; reports none or several. */
-function credentialForm(value: unknown, path: string, extra: readonly 'personalAccessToken'[], issues: Issues): CredentialForm | undefined {
+function credentialForm(
+  value: unknown,
+  path: string,
+  extra: readonly 'personalAccessToken'[],
+  issues: Issues,
+): CredentialForm | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.add(path, 'must be an object');
@@ -172,7 +187,10 @@ async function loadKey<T>(
   const value = bag[form];
   if (form !== 'key' && (typeof value !== 'string' || value.trim() === '')) {
     const what = form === 'keyFile' ? 'the path of the JSON key file' : 'the JSON text of the key file';
-    issues.add(`${path}.${form}`, `must be ${what}${value === undefined ? ' (got undefined: is the environment variable set?)' : ''}`);
+    issues.add(
+      `${path}.${form}`,
+      `must be ${what}${value === undefined ? ' (got undefined: is the environment variable set?)' : ''}`,
+    );
     return undefined;
   }
   try {
@@ -200,7 +218,10 @@ function secretString(bag: Bag, path: string, field: string, issues: Issues): Se
 function optionalId(value: unknown, path: string, issues: Issues): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && value.trim() !== '') return value;
-  issues.add(path, typeof value === 'number' ? 'must be a string: ZITADEL ids are 64-bit' : 'must be a non-empty string');
+  issues.add(
+    path,
+    typeof value === 'number' ? 'must be a string: ZITADEL ids are 64-bit' : 'must be a non-empty string',
+  );
   return undefined;
 }
 
@@ -220,8 +241,37 @@ function checkRealm(value: unknown, issues: Issues): string {
   return 'api';
 }
 
+/** Each entry an absolute `https` (or loopback `http`) URL; kept as its origin. */
+function trustedOrigins(value: unknown, issues: Issues): readonly string[] {
+  if (value === undefined) return [];
+  const path = 'discovery.trustedOrigins';
+  if (!Array.isArray(value)) {
+    issues.add(path, 'must be an array of origins, e.g. ["https://login.acme.com"]');
+    return [];
+  }
+  const origins: string[] = [];
+  value.forEach((entry: unknown, index) => {
+    const url = typeof entry === 'string' && URL.canParse(entry) ? new URL(entry) : undefined;
+    const secure =
+      url !== undefined &&
+      (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
+    if (url === undefined || !secure || url.pathname !== '/' || url.search !== '' || url.username !== '') {
+      issues.add(
+        `${path}[${index}]`,
+        'must be an origin such as https://login.acme.com (https, no path, query or credentials)',
+      );
+    } else origins.push(url.origin);
+  });
+  return Object.freeze(origins);
+}
+
 function isKeyvLike(store: unknown): boolean {
-  return typeof store === 'object' && store !== null && typeof (store as Bag)['get'] === 'function' && typeof (store as Bag)['set'] === 'function';
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    typeof (store as Bag)['get'] === 'function' &&
+    typeof (store as Bag)['set'] === 'function'
+  );
 }
 
 function keyvStores(value: unknown, path: string, issues: Issues): readonly Keyv[] | undefined {

@@ -26,7 +26,9 @@ export interface ResolvedZitadelConfig {
   readonly apiApplication: ResolvedApiApplication | undefined;
   readonly projectId: string | undefined;
   readonly tokenValidation: TokenValidationMode;
-  readonly http: RetrySettings;
+  readonly http: RetrySettings & { readonly maxResponseBytes: number; readonly failureCooldownMs: number };
+  /** Origins besides the issuer's that discovered endpoints may be on, e.g. `https://login.acme.com`. */
+  readonly discovery: { readonly trustedOrigins: readonly string[] };
   readonly tokenCache: { readonly refreshAfterFraction: number; readonly minRemainingSeconds: number };
   /** Realm of the guard's `WWW-Authenticate` challenges. */
   readonly realm: string;

@@ -1,5 +1,6 @@
 import type { Keyv } from 'keyv';
 import type { ApplicationKey, ServiceUserKey } from '../keys/key-file.types.js';
+import type { ZitadelClock } from '../shared/clock.js';
 
 /** A key file given by its path on disk, as downloaded from ZITADEL. */
 export interface KeyFileSource {
@@ -29,11 +30,7 @@ export interface ClientSecretCredentials {
  * - `personalAccessToken`: used as is (it cannot be scoped).
  */
 export type ServiceUserCredentials =
-  | KeyFileSource
-  | { key: ServiceUserKey }
-  | KeyJsonSource
-  | ClientSecretCredentials
-  | { personalAccessToken: string };
+  KeyFileSource | { key: ServiceUserKey } | KeyJsonSource | ClientSecretCredentials | { personalAccessToken: string };
 
 /**
  * How this API authenticates itself to ZITADEL's introspection endpoint.
@@ -42,10 +39,7 @@ export type ServiceUserCredentials =
  * - `clientId` + `clientSecret`: `client_secret_basic`.
  */
 export type ApiApplicationCredentials =
-  | KeyFileSource
-  | { key: ApplicationKey }
-  | KeyJsonSource
-  | ClientSecretCredentials;
+  KeyFileSource | { key: ApplicationKey } | KeyJsonSource | ClientSecretCredentials;
 
 /** How incoming access tokens are validated. */
 export type TokenValidationMode = 'auto' | 'introspection' | 'jwt';
@@ -60,6 +54,30 @@ export interface ZitadelHttpOptions {
   backoffBaseMs?: number;
   /** Longest wait between attempts, `Retry-After` included, in milliseconds. @default 2000 */
   backoffMaxMs?: number;
+  /**
+   * Largest response body read from ZITADEL, in bytes. A longer body is cut off, the call fails
+   * (`ZitadelResponseError`, the guard answers 503) and nothing of it is kept.
+   * @default 4194304 (4 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * After a failed load of the discovery document or the JWKS, callers that need it fail with
+   * the same error for this long, in milliseconds, instead of each asking ZITADEL again: an outage
+   * is not amplified by every incoming request.
+   * @default 1000
+   */
+  failureCooldownMs?: number;
+}
+
+/** Reading ZITADEL's discovery document. */
+export interface DiscoveryOptions {
+  /**
+   * Further origins (`https://host[:port]`) the discovery document may name endpoints on, for
+   * deployments that serve them elsewhere. By default every endpoint must be on the issuer's
+   * origin, and a document naming another one is refused (`ZitadelDiscoveryError`).
+   * @default []
+   */
+  trustedOrigins?: string[];
 }
 
 /** Caching of access tokens minted by {@link TokenService}. */
@@ -183,4 +201,12 @@ export interface ZitadelModuleOptions {
   introspection?: IntrospectionOptions;
   /** Local verification of incoming JWT access tokens (guard and `ZitadelTokenValidator`). */
   jwt?: JwtValidationOptions;
+  /** Where the endpoints named by the discovery document may be. */
+  discovery?: DiscoveryOptions;
+  /**
+   * The time source of every cache, cooldown, token lifetime and retry wait. For tests: pass
+   * `new ManualClock()` from `nestjs-zitadel/testing` and move time with `clock.advance(ms)`.
+   * @default the system clock
+   */
+  clock?: ZitadelClock;
 }

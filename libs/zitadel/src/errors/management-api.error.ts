@@ -117,8 +117,12 @@ export class ZitadelApiError extends ZitadelError {
     const first = init.details?.find((d) => typeof d.id === 'string' || typeof d.message === 'string');
     const zitadelMessage = clip(typeof first?.message === 'string' ? first.message : init.grpcMessage);
     const errorId = clip(typeof first?.id === 'string' && first.id !== '' ? first.id : undefined);
-    const said = zitadelMessage === undefined ? '' : `: ${zitadelMessage}${errorId === undefined ? '' : ` (${errorId})`}`;
-    super(`ZITADEL ${init.endpoint} failed with ${init.status} ${kind}${said}`, init.cause === undefined ? undefined : { cause: init.cause });
+    const said =
+      zitadelMessage === undefined ? '' : `: ${zitadelMessage}${errorId === undefined ? '' : ` (${errorId})`}`;
+    super(
+      `ZITADEL ${init.endpoint} failed with ${init.status} ${kind}${said}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.kind = kind;
     this.endpoint = init.endpoint;
     this.status = init.status;

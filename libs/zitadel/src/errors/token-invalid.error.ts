@@ -4,13 +4,7 @@ import { ZitadelError } from './zitadel.error.js';
  * Why an access token was refused, in words safe to send back to the client (the guard puts
  * them in `error_description`): never the token, its claims or a key.
  */
-export type TokenRejection =
-  | 'malformed'
-  | 'expired'
-  | 'not-yet-valid'
-  | 'inactive'
-  | 'wrong-audience'
-  | 'invalid';
+export type TokenRejection = 'malformed' | 'expired' | 'not-yet-valid' | 'inactive' | 'wrong-audience' | 'invalid';
 
 const DESCRIPTIONS: Readonly<Record<TokenRejection, string>> = {
   malformed: 'The access token is malformed',

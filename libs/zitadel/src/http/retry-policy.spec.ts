@@ -5,12 +5,20 @@ const settings = { timeoutMs: 1000, retries: 5, backoffBaseMs: 100, backoffMaxMs
 describe('retry policy', () => {
   it('retries 5xx and 429 for idempotent calls, only 429 and 503 for writes', () => {
     expect([500, 502, 503, 504, 429].map((s) => isRetryableStatus(s, true))).toEqual([true, true, true, true, true]);
-    expect([500, 502, 503, 504, 429].map((s) => isRetryableStatus(s, false))).toEqual([false, false, true, false, true]);
+    expect([500, 502, 503, 504, 429].map((s) => isRetryableStatus(s, false))).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
     expect([200, 400, 401, 404].some((s) => isRetryableStatus(s, true))).toBe(false);
   });
 
   it('retries a write only when the request cannot have been sent', () => {
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
     const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('socket'), { code: 'ECONNRESET' }) });
     expect(isRetryableNetworkError(refused, false)).toBe(true);
     expect(isRetryableNetworkError(reset, false)).toBe(false);

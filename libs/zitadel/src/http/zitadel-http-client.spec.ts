@@ -1,3 +1,4 @@
+import { systemClock } from '../shared/clock.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
@@ -28,10 +29,13 @@ beforeEach(() => {
   steps = [];
 });
 
-const status = (code: number, headers: Record<string, string> = {}): Step => (_, res) => res.writeHead(code, headers).end('{}');
+const status =
+  (code: number, headers: Record<string, string> = {}): Step =>
+  (_, res) =>
+    res.writeHead(code, headers).end('{}');
 const drop: Step = (req) => req.socket.destroy();
 const client = (overrides: Partial<ConstructorParameters<typeof ZitadelHttpClient>[0]> = {}) =>
-  new ZitadelHttpClient({ timeoutMs: 1000, retries: 2, backoffBaseMs: 1, backoffMaxMs: 50, ...overrides });
+  new ZitadelHttpClient({ timeoutMs: 1000, retries: 2, backoffBaseMs: 1, backoffMaxMs: 50, ...overrides }, systemClock);
 const read: ZitadelHttpRequest = { method: 'POST', url: '', idempotent: true, endpoint: 'token' };
 const write: ZitadelHttpRequest = { ...read, idempotent: false, endpoint: 'management' };
 
@@ -50,9 +54,15 @@ describe('ZitadelHttpClient', () => {
 
   it('gives up after the configured retries with a typed error carrying the status', async () => {
     steps = [status(500), status(500), status(500), status(200)];
-    const error = await client().send({ ...read, url }).catch((e: unknown) => e);
+    const error = await client()
+      .send({ ...read, url })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZitadelUnavailableError);
-    expect(error).toMatchObject({ code: 'ZITADEL_UNAVAILABLE', status: 500, message: 'ZITADEL token endpoint answered 500' });
+    expect(error).toMatchObject({
+      code: 'ZITADEL_UNAVAILABLE',
+      status: 500,
+      message: 'ZITADEL token endpoint answered 500',
+    });
     expect(hits).toBe(3);
   });
 
@@ -66,7 +76,9 @@ describe('ZitadelHttpClient', () => {
 
   it('does not wait longer than backoffMaxMs: a longer Retry-After fails at once', async () => {
     steps = [status(429, { 'retry-after': '120' }), status(200)];
-    await expect(client().send({ ...read, url })).rejects.toThrow('ZITADEL token endpoint answered 429 (asked to retry after 120 s)');
+    await expect(client().send({ ...read, url })).rejects.toThrow(
+      'ZITADEL token endpoint answered 429 (asked to retry after 120 s)',
+    );
     expect(hits).toBe(1);
   });
 
@@ -95,6 +107,8 @@ describe('ZitadelHttpClient', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(client().send({ ...read, url: `http://127.0.0.1:${port}/` })).rejects.toThrow('ZITADEL token endpoint is unreachable: ECONNREFUSED');
+    await expect(client().send({ ...read, url: `http://127.0.0.1:${port}/` })).rejects.toThrow(
+      'ZITADEL token endpoint is unreachable: ECONNREFUSED',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
+import type { ZitadelClock } from '../shared/clock.js';
 import {
   backoffDelayMs,
   isRetryableNetworkError,
@@ -37,7 +37,10 @@ export interface ZitadelHttpResponse {
 export class ZitadelHttpClient {
   private readonly logger = new Logger('Zitadel');
 
-  constructor(private readonly settings: RetrySettings) {}
+  constructor(
+    private readonly settings: RetrySettings,
+    private readonly clock: ZitadelClock,
+  ) {}
 
   /**
    * @throws {ZitadelUnavailableError} when every attempt failed on the network or with a
@@ -58,10 +61,14 @@ export class ZitadelHttpClient {
       } catch (cause) {
         const reason = describeNetworkError(cause, this.settings.timeoutMs);
         if (last || !isRetryableNetworkError(cause, request.idempotent)) {
-          throw new ZitadelUnavailableError(`ZITADEL ${request.endpoint} endpoint is unreachable: ${reason}`, undefined, { cause });
+          throw new ZitadelUnavailableError(
+            `ZITADEL ${request.endpoint} endpoint is unreachable: ${reason}`,
+            undefined,
+            { cause },
+          );
         }
         this.logger.debug(`ZITADEL ${request.endpoint} attempt ${attempt + 1} failed (${reason}); retrying`);
-        await sleep(backoffDelayMs(attempt, this.settings));
+        await this.clock.sleep(backoffDelayMs(attempt, this.settings));
         continue;
       }
 
@@ -69,13 +76,16 @@ export class ZitadelHttpClient {
         return { status: response.status, headers: response.headers, body: await readBody(response, request.endpoint) };
       }
       await response.body?.cancel().catch(() => undefined);
-      const asked = retryAfterMs(response.headers.get('retry-after'));
+      const asked = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
       if (last || (asked !== undefined && asked > this.settings.backoffMaxMs)) {
         const wait = asked === undefined ? '' : ` (asked to retry after ${Math.ceil(asked / 1000)} s)`;
-        throw new ZitadelUnavailableError(`ZITADEL ${request.endpoint} endpoint answered ${response.status}${wait}`, response.status);
+        throw new ZitadelUnavailableError(
+          `ZITADEL ${request.endpoint} endpoint answered ${response.status}${wait}`,
+          response.status,
+        );
       }
       this.logger.debug(`ZITADEL ${request.endpoint} answered ${response.status}; retrying`);
-      await sleep(asked ?? backoffDelayMs(attempt, this.settings));
+      await this.clock.sleep(asked ?? backoffDelayMs(attempt, this.settings));
     }
   }
 }

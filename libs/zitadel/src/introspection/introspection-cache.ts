@@ -1,8 +1,8 @@
 import { createCache, type Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
-import { LruMap } from '../auth/lru-map.js';
-import { tokenHash } from '../auth/token-hash.js';
+import { LruMap } from '../shared/lru-map.js';
+import { tokenHash } from '../shared/token-hash.js';
 
 /** Prefix of every introspection cache key; the rest is the token's sha256, base64url. */
 export const INTROSPECTION_CACHE_PREFIX = 'zitadel:introspection:';

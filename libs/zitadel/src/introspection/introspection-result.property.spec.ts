@@ -20,13 +20,30 @@ const body = fc
   .record(
     {
       active: fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyValue }),
-      ...Object.fromEntries(NUMERIC.map((claim) => [claim, fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 4_000_000_000 }) }, { weight: 1, arbitrary: anyValue })])),
-      ...Object.fromEntries(STRINGS.map((claim) => [claim, fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 30 }) }, { weight: 1, arbitrary: anyValue })])),
+      ...Object.fromEntries(
+        NUMERIC.map((claim) => [
+          claim,
+          fc.oneof(
+            { weight: 4, arbitrary: fc.integer({ min: 0, max: 4_000_000_000 }) },
+            { weight: 1, arbitrary: anyValue },
+          ),
+        ]),
+      ),
+      ...Object.fromEntries(
+        STRINGS.map((claim) => [
+          claim,
+          fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 30 }) }, { weight: 1, arbitrary: anyValue }),
+        ]),
+      ),
       aud: fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }), anyValue),
     },
     { requiredKeys: [] },
   )
-  .chain((known) => fc.dictionary(fc.string({ maxLength: 30 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }).map((extra) => ({ ...extra, ...known })))
+  .chain((known) =>
+    fc
+      .dictionary(fc.string({ maxLength: 30 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 })
+      .map((extra) => ({ ...extra, ...known })),
+  )
   .map((value) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
 
 function parse(value: Record<string, unknown>): IntrospectionResult | ZitadelResponseError {
@@ -34,7 +51,9 @@ function parse(value: Record<string, unknown>): IntrospectionResult | ZitadelRes
     return parseIntrospectionResult(value, 200);
   } catch (error) {
     if (error instanceof ZitadelResponseError) return error;
-    throw new Error(`parseIntrospectionResult threw something other than ZitadelResponseError: ${String(error)}`, { cause: error });
+    throw new Error(`parseIntrospectionResult threw something other than ZitadelResponseError: ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -52,9 +71,13 @@ function wellTyped(value: Record<string, unknown>): boolean {
   if (value['active'] === false) return true;
   const { aud } = value;
   return (
-    NUMERIC.every((claim) => value[claim] === undefined || (typeof value[claim] === 'number' && Number.isFinite(value[claim]))) &&
+    NUMERIC.every(
+      (claim) => value[claim] === undefined || (typeof value[claim] === 'number' && Number.isFinite(value[claim])),
+    ) &&
     STRINGS.every((claim) => value[claim] === undefined || typeof value[claim] === 'string') &&
-    (aud === undefined || typeof aud === 'string' || (Array.isArray(aud) && aud.every((entry) => typeof entry === 'string')))
+    (aud === undefined ||
+      typeof aud === 'string' ||
+      (Array.isArray(aud) && aud.every((entry) => typeof entry === 'string')))
   );
 }
 
@@ -105,7 +128,9 @@ describe('parseIntrospectionResult (property-based)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.anything(), body), (value) => {
         const verdict = isIntrospectionResult(value);
-        expect(verdict).toBe(typeof value === 'object' && value !== null && typeof (value as { active?: unknown }).active === 'boolean');
+        expect(verdict).toBe(
+          typeof value === 'object' && value !== null && typeof (value as { active?: unknown }).active === 'boolean',
+        );
       }),
       { ...SETTINGS, numRuns: 500 },
     );

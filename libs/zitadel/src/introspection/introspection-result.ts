@@ -1,4 +1,4 @@
-import { deepFreeze } from '../auth/deep-freeze.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 import { ZitadelResponseError } from '../errors/response.error.js';
 
 /**
@@ -46,7 +46,10 @@ const INACTIVE: IntrospectionResult = Object.freeze({ active: false });
  */
 export function parseIntrospectionResult(body: Readonly<Record<string, unknown>>, status = 200): IntrospectionResult {
   const invalid = (field: string, expected: string): ZitadelResponseError =>
-    new ZitadelResponseError(`ZITADEL introspection response has ${field === 'active' ? 'no boolean' : 'an invalid'} "${field}" (${expected} expected)`, status);
+    new ZitadelResponseError(
+      `ZITADEL introspection response has ${field === 'active' ? 'no boolean' : 'an invalid'} "${field}" (${expected} expected)`,
+      status,
+    );
   const { active } = body;
   if (typeof active !== 'boolean') throw invalid('active', 'a boolean');
   if (!active) return INACTIVE;
@@ -59,7 +62,11 @@ export function parseIntrospectionResult(body: Readonly<Record<string, unknown>>
     if (value !== undefined && typeof value !== 'string') throw invalid(claim, 'a string');
   }
   const { aud } = body;
-  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((entry) => typeof entry === 'string'))) {
+  if (
+    aud !== undefined &&
+    typeof aud !== 'string' &&
+    !(Array.isArray(aud) && aud.every((entry) => typeof entry === 'string'))
+  ) {
     throw invalid('aud', 'a string or an array of strings');
   }
   return deepFreeze({ ...body, active: true });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { InjectZitadelConfig } from '../config/zitadel-config.provider.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import type { ResolvedApiApplication, ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { ZitadelConfigurationError } from '../errors/configuration.error.js';
 import { ZitadelDiscoveryError } from '../errors/discovery.error.js';
@@ -10,6 +10,7 @@ import { readJsonObject, readOAuthError } from '../http/json-response.js';
 import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import { authenticateClient, type ClientAuthentication } from '../oidc/client-authentication.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 import { createIntrospectionCache, introspectionCacheKey } from './introspection-cache.js';
 import { isIntrospectionResult, parseIntrospectionResult, type IntrospectionResult } from './introspection-result.js';
 
@@ -41,9 +42,11 @@ export class IntrospectionService {
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
     private readonly http: ZitadelHttpClient,
     private readonly discovery: ZitadelDiscovery,
+    @InjectZitadelClock() private readonly clock: ZitadelClock,
   ) {
     this.cache = createIntrospectionCache(config.introspection.cache);
-    this.storeTimeoutMs = config.introspection.cache.stores === undefined ? undefined : config.introspection.cache.storeTimeoutMs;
+    this.storeTimeoutMs =
+      config.introspection.cache.stores === undefined ? undefined : config.introspection.cache.storeTimeoutMs;
   }
 
   /**
@@ -61,7 +64,7 @@ export class IntrospectionService {
     if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string');
     const client = this.clientAuthentication();
     const key = introspectionCacheKey(token);
-    const cached = fromCache(await this.bounded(this.cache.get<unknown>(key), 'read'));
+    const cached = fromCache(await this.bounded(this.cache.get<unknown>(key), 'read'), this.clock.now());
     if (cached !== undefined) return cached;
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
@@ -101,14 +104,14 @@ export class IntrospectionService {
     const settings = this.config.introspection.cache;
     if (!result.active) return settings.inactiveTtlSeconds * 1000;
     const maxMs = settings.maxTtlSeconds * 1000;
-    return result.exp === undefined ? maxMs : Math.min(maxMs, result.exp * 1000 - Date.now());
+    return result.exp === undefined ? maxMs : Math.min(maxMs, result.exp * 1000 - this.clock.now());
   }
 
   private async request(token: string, client: ClientAuthentication): Promise<IntrospectionResult> {
     const discovery = await this.discovery.get();
     const url = discovery.introspection_endpoint;
     if (url === undefined) throw new ZitadelDiscoveryError('The discovery document names no introspection_endpoint');
-    const auth = await authenticateClient(client, discovery.issuer);
+    const auth = await authenticateClient(client, discovery.issuer, this.clock.now());
     const response = await this.http.send({
       method: 'POST',
       url,
@@ -120,7 +123,8 @@ export class IntrospectionService {
     });
     if (response.status !== 200) {
       const oauth = response.status === 400 || response.status === 401 ? readOAuthError(response) : undefined;
-      if (oauth !== undefined) throw new ZitadelOAuthError(oauth.error, oauth.error_description, response.status, ENDPOINT);
+      if (oauth !== undefined)
+        throw new ZitadelOAuthError(oauth.error, oauth.error_description, response.status, ENDPOINT);
       throw new ZitadelResponseError(`ZITADEL introspection endpoint answered ${response.status}`, response.status);
     }
     return parseIntrospectionResult(readJsonObject(response, ENDPOINT), response.status);
@@ -130,7 +134,10 @@ export class IntrospectionService {
     const app = this.config.apiApplication;
     if (app === undefined) {
       throw new ZitadelConfigurationError([
-        { path: 'apiApplication', message: 'is required to introspect tokens: give the API application key file or its client id and secret' },
+        {
+          path: 'apiApplication',
+          message: 'is required to introspect tokens: give the API application key file or its client id and secret',
+        },
       ]);
     }
     return toClientAuthentication(app);
@@ -149,7 +156,7 @@ export function toClientAuthentication(app: ResolvedApiApplication): ClientAuthe
  * given; a shared store (Redis) gives back JSON, checked again. An active result past its `exp`
  * (clocks of instances differ) is not reused.
  */
-function fromCache(value: unknown): IntrospectionResult | undefined {
+function fromCache(value: unknown, nowMs: number): IntrospectionResult | undefined {
   if (!isIntrospectionResult(value)) return undefined;
   let result = value;
   if (!Object.isFrozen(value)) {
@@ -159,7 +166,7 @@ function fromCache(value: unknown): IntrospectionResult | undefined {
       return undefined;
     }
   }
-  if (result.active && result.exp !== undefined && result.exp * 1000 <= Date.now()) return undefined;
+  if (result.active && result.exp !== undefined && result.exp * 1000 <= nowMs) return undefined;
   return result;
 }
 

@@ -3,7 +3,14 @@ import { errors, exportJWK, jwtVerify, SignJWT } from 'jose';
 import { ZitadelResponseError } from '../errors/response.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 import type { ZitadelHttpRequest, ZitadelHttpResponse } from '../http/zitadel-http-client.js';
-import { JwksCache, type JwksHttp } from './jwks-cache.js';
+import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
+import { ManualClock } from '../testing/manual-clock.js';
+import { JwksCache, type JwksHttp, type JwksLocation } from './jwks-cache.js';
+
+const config = { jwt: { jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600 } } as ResolvedZitadelConfig;
+const discovery: JwksLocation = {
+  get: async () => ({ jwks_uri: 'https://z.example/oauth/v2/keys' }) as Awaited<ReturnType<JwksLocation['get']>>,
+};
 
 /** A JWKS endpoint in memory: serves whatever keys it holds and counts requests. */
 class FakeJwksEndpoint implements JwksHttp {
@@ -14,9 +21,14 @@ class FakeJwksEndpoint implements JwksHttp {
 
   async send(request: ZitadelHttpRequest): Promise<ZitadelHttpResponse> {
     this.requests++;
-    if (request.method !== 'GET' || request.url !== 'https://z.example/oauth/v2/keys' || !request.idempotent) throw new Error('unexpected request');
+    if (request.method !== 'GET' || request.url !== 'https://z.example/oauth/v2/keys' || !request.idempotent)
+      throw new Error('unexpected request');
     if (this.failure !== undefined) throw this.failure;
-    return { status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: this.body ?? JSON.stringify({ keys: this.keys }) };
+    return {
+      status: 200,
+      headers: new Headers({ 'content-type': 'application/json' }),
+      body: this.body ?? JSON.stringify({ keys: this.keys }),
+    };
   }
 }
 
@@ -28,15 +40,15 @@ async function signingKey(kid: string) {
 }
 
 describe('JwksCache', () => {
-  let clock = 0;
+  let clock: ManualClock;
   let endpoint: FakeJwksEndpoint;
   let cache: JwksCache;
   const verify = (token: string) => jwtVerify(token, cache.getKey, { algorithms: ['RS256'] });
 
   beforeEach(() => {
-    clock = 1_000_000;
+    clock = new ManualClock(1_000_000);
     endpoint = new FakeJwksEndpoint();
-    cache = new JwksCache(endpoint, async () => 'https://z.example/oauth/v2/keys', { cooldownMs: 30_000, maxAgeMs: 600_000 }, () => clock);
+    cache = new JwksCache(config, endpoint, discovery, clock);
   });
 
   it('fetches once, shares the fetch between concurrent callers and reuses the set', async () => {
@@ -53,7 +65,7 @@ describe('JwksCache', () => {
     const rotated = await signingKey('new');
     endpoint.keys = [old.jwk];
     await verify(await old.sign());
-    clock += 30_000;
+    await clock.advance(30_000);
     endpoint.keys = [old.jwk, rotated.jwk];
     await verify(await rotated.sign());
     expect(endpoint.requests).toBe(2);
@@ -62,7 +74,7 @@ describe('JwksCache', () => {
     const forgedToken = await forged.sign();
     for (let i = 0; i < 20; i++) await expect(verify(forgedToken)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
     expect(endpoint.requests).toBe(2);
-    clock += 30_000;
+    await clock.advance(30_000);
     await expect(verify(forgedToken)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
     expect(endpoint.requests).toBe(3);
   });
@@ -72,7 +84,7 @@ describe('JwksCache', () => {
     endpoint.keys = [key.jwk];
     const token = await key.sign();
     await verify(token);
-    clock += 600_000;
+    await clock.advance(600_000);
     endpoint.failure = new ZitadelUnavailableError('down');
     await verify(token);
     expect(endpoint.requests).toBe(2);

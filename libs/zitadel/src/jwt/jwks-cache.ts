@@ -1,22 +1,28 @@
-import { Logger } from '@nestjs/common';
-import { createLocalJWKSet, errors, type CryptoKey, type FlattenedJWSInput, type JWSHeaderParameters, type LocalJWKSet } from 'jose';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  createLocalJWKSet,
+  errors,
+  type CryptoKey,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type LocalJWKSet,
+} from 'jose';
 import { ZitadelResponseError } from '../errors/response.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 import { readJsonObject } from '../http/json-response.js';
-import type { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
+import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 
 /** The part of the HTTP client the cache uses. */
 export type JwksHttp = Pick<ZitadelHttpClient, 'send'>;
 
-const ENDPOINT = 'jwks';
+/** The part of discovery the cache uses: where the JWKS is. */
+export type JwksLocation = Pick<ZitadelDiscovery, 'get'>;
 
-/** Timing of {@link JwksCache}. */
-export interface JwksCacheSettings {
-  /** Least time between two fetches caused by an unknown `kid`, in milliseconds. */
-  readonly cooldownMs: number;
-  /** Age after which the set is refreshed in the background, in milliseconds. */
-  readonly maxAgeMs: number;
-}
+const ENDPOINT = 'jwks';
 
 interface LoadedSet {
   readonly keys: LocalJWKSet;
@@ -27,8 +33,11 @@ interface LoadedSet {
  * ZITADEL's signing keys, fetched through the library's HTTP client (timeouts, retries) and
  * kept in memory. A token whose `kid` is not in the set refetches it, at most once per cooldown,
  * so a rotated key is picked up at once and a flood of forged `kid`s costs ZITADEL one request
- * per cooldown. Concurrent fetches are shared. An old set is refreshed in the background.
+ * per cooldown (`jwt.jwksCooldownSeconds`). Concurrent fetches are shared. A set older than
+ * `jwt.jwksMaxAgeSeconds` is refreshed in the background. A provider of `ZitadelModule`: replace
+ * it with `overrideProvider(JwksCache)` to serve keys from elsewhere.
  */
+@Injectable()
 export class JwksCache {
   private readonly logger = new Logger('Zitadel');
   private loaded: LoadedSet | undefined;
@@ -38,12 +47,18 @@ export class JwksCache {
   /** Why the last fetch failed; `undefined` once one succeeds. */
   private lastFetchError: unknown;
 
+  private readonly cooldownMs: number;
+  private readonly maxAgeMs: number;
+
   constructor(
-    private readonly http: JwksHttp,
-    private readonly jwksUri: () => Promise<string>,
-    private readonly settings: JwksCacheSettings,
-    private readonly now: () => number = Date.now,
-  ) {}
+    @InjectZitadelConfig() config: ResolvedZitadelConfig,
+    @Inject(ZitadelHttpClient) private readonly http: JwksHttp,
+    @Inject(ZitadelDiscovery) private readonly discovery: JwksLocation,
+    @InjectZitadelClock() private readonly clock: ZitadelClock,
+  ) {
+    this.cooldownMs = config.jwt.jwksCooldownSeconds * 1000;
+    this.maxAgeMs = config.jwt.jwksMaxAgeSeconds * 1000;
+  }
 
   /**
    * The key resolver for `jose.jwtVerify`.
@@ -55,7 +70,7 @@ export class JwksCache {
    */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
     const current = this.loaded ?? (await this.fetch());
-    if (this.now() - current.fetchedAt >= this.settings.maxAgeMs) this.refreshInBackground();
+    if (this.clock.now() - current.fetchedAt >= this.maxAgeMs) this.refreshInBackground();
     try {
       return await current.keys(header, token);
     } catch (error) {
@@ -68,7 +83,7 @@ export class JwksCache {
   };
 
   private mayFetch(): boolean {
-    return this.pending !== undefined || this.now() - this.lastFetchAt >= this.settings.cooldownMs;
+    return this.pending !== undefined || this.clock.now() - this.lastFetchAt >= this.cooldownMs;
   }
 
   private refreshInBackground(): void {
@@ -99,9 +114,15 @@ export class JwksCache {
   }
 
   private async load(): Promise<LoadedSet> {
-    this.lastFetchAt = this.now();
-    const url = await this.jwksUri();
-    const response = await this.http.send({ method: 'GET', url, idempotent: true, endpoint: ENDPOINT, headers: { accept: 'application/json' } });
+    this.lastFetchAt = this.clock.now();
+    const url = (await this.discovery.get()).jwks_uri;
+    const response = await this.http.send({
+      method: 'GET',
+      url,
+      idempotent: true,
+      endpoint: ENDPOINT,
+      headers: { accept: 'application/json' },
+    });
     if (response.status !== 200) {
       throw new ZitadelUnavailableError(`ZITADEL jwks endpoint answered ${response.status}`, response.status);
     }
@@ -113,6 +134,6 @@ export class JwksCache {
       throw new ZitadelResponseError('ZITADEL jwks endpoint answered a malformed JSON Web Key Set', response.status);
     }
     this.logger.debug(`Fetched ZITADEL's JWKS (${Array.isArray(body['keys']) ? body['keys'].length : 0} keys)`);
-    return { keys, fetchedAt: this.now() };
+    return { keys, fetchedAt: this.clock.now() };
   }
 }

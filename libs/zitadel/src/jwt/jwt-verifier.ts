@@ -1,9 +1,11 @@
+import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import { ZitadelResponseError } from '../errors/response.error.js';
 import { ZitadelTokenInvalidError, type TokenRejection } from '../errors/token-invalid.error.js';
-import type { ZitadelHttpClient } from '../http/zitadel-http-client.js';
-import type { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 import { JwksCache } from './jwks-cache.js';
 
 /** ZITADEL signs access tokens with RS256; nothing else is accepted (no `none`, no HMAC). */
@@ -13,21 +15,20 @@ const REQUIRED_CLAIMS = ['exp', 'sub'];
 /**
  * Verifies JWT access tokens locally with `jose` against ZITADEL's JWKS: RS256 only, `iss`
  * exactly the discovered issuer, `aud` containing the project, `exp` (required) and `nbf` within
- * the configured clock tolerance, `sub` present.
+ * the configured clock tolerance (against the module's clock), `sub` present. A provider of
+ * `ZitadelModule`, used by {@link ZitadelTokenValidator}.
  */
+@Injectable()
 export class JwtVerifier {
-  private readonly jwks: JwksCache;
+  private readonly projectId: string;
 
   constructor(
-    private readonly config: ResolvedZitadelConfig,
-    private readonly projectId: string,
-    http: ZitadelHttpClient,
+    @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
+    private readonly jwks: JwksCache,
     private readonly discovery: ZitadelDiscovery,
+    @InjectZitadelClock() private readonly clock: ZitadelClock,
   ) {
-    this.jwks = new JwksCache(http, async () => (await discovery.get()).jwks_uri, {
-      cooldownMs: config.jwt.jwksCooldownSeconds * 1000,
-      maxAgeMs: config.jwt.jwksMaxAgeSeconds * 1000,
-    });
+    this.projectId = config.projectId ?? '';
   }
 
   /**
@@ -44,6 +45,7 @@ export class JwtVerifier {
         issuer,
         audience: this.projectId,
         clockTolerance: this.config.jwt.clockToleranceSeconds,
+        currentDate: new Date(this.clock.now()),
         requiredClaims: REQUIRED_CLAIMS,
       });
       return payload;
@@ -59,7 +61,8 @@ export class JwtVerifier {
  */
 function toZitadelError(error: unknown): unknown {
   if (!(error instanceof errors.JOSEError)) return error;
-  if (error instanceof errors.JWKSInvalid) return new ZitadelResponseError('ZITADEL jwks endpoint served an unusable key', 200);
+  if (error instanceof errors.JWKSInvalid)
+    return new ZitadelResponseError('ZITADEL jwks endpoint served an unusable key', 200);
   return new ZitadelTokenInvalidError(rejection(error));
 }
 

@@ -14,7 +14,7 @@ const ASSERTION_LIFETIME_SECONDS = 120;
  *
  * The result is a credential: never log it.
  */
-export async function signAssertion(key: SigningKey, audience: string, nowSeconds: number = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function signAssertion(key: SigningKey, audience: string, nowSeconds: number): Promise<string> {
   const iat = nowSeconds - IAT_BACKDATE_SECONDS;
   return new SignJWT({})
     .setProtectedHeader({ alg: 'RS256', kid: key.keyId })

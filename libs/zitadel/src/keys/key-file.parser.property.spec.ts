@@ -20,14 +20,24 @@ const otherPems = [
   generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse battery' }).toString(),
+  rsa.privateKey
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse battery' })
+    .toString(),
 ];
 /** Lines of base64 inside the PEMs: none of them may ever appear in an error message. */
-const keyMaterial = [pkcs1, pkcs8, ...otherPems].flatMap((pem) => pem.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')));
+const keyMaterial = [pkcs1, pkcs8, ...otherPems].flatMap((pem) =>
+  pem.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')),
+);
 
 const base = {
   serviceaccount: { type: 'serviceaccount', keyId: '100509901696068329', key: pkcs1, userId: '100507859606888466' },
-  application: { type: 'application', keyId: '81693565968962154', key: pkcs1, appId: '78366403256846242', clientId: '78366401571920522@acme' },
+  application: {
+    type: 'application',
+    keyId: '81693565968962154',
+    key: pkcs1,
+    appId: '78366403256846242',
+    clientId: '78366401571920522@acme',
+  },
 } as const;
 
 /** A PEM mangled the ways files get mangled: truncated, lines dropped or swapped, CRLF, headers changed, spaces. */
@@ -50,16 +60,41 @@ const mangledPem = fc.oneof(
     const at = n % pem.length;
     return pem.slice(0, at) + s + pem.slice(at + 1);
   }),
-  fc.constantFrom(pkcs1.replace(/\n/g, '\r\n'), pkcs1.replace(/\n/g, '\\n'), pkcs1.replace('RSA PRIVATE', 'EC PRIVATE'), pkcs8.replace('PRIVATE', 'PUBLIC'), ` ${pkcs1} `, pkcs1.replace(/\n/g, '')),
+  fc.constantFrom(
+    pkcs1.replace(/\n/g, '\r\n'),
+    pkcs1.replace(/\n/g, '\\n'),
+    pkcs1.replace('RSA PRIVATE', 'EC PRIVATE'),
+    pkcs8.replace('PRIVATE', 'PUBLIC'),
+    ` ${pkcs1} `,
+    pkcs1.replace(/\n/g, ''),
+  ),
 );
 
 /** Anything a JSON field can hold, biased to the shapes ZITADEL uses and to key material in the wrong place. */
 const fieldValue = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-  { weight: 2, arbitrary: fc.constantFrom('serviceaccount', 'application', '', ' ', '100509901696068329', '9999-12-31T23:59:59Z', '2001-01-01T00:00:00Z', 'soon', '2030-06-01T00:00:00Z') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'serviceaccount',
+      'application',
+      '',
+      ' ',
+      '100509901696068329',
+      '9999-12-31T23:59:59Z',
+      '2001-01-01T00:00:00Z',
+      'soon',
+      '2030-06-01T00:00:00Z',
+    ),
+  },
   { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 64n }).map((n) => Number(n)) },
   { weight: 2, arbitrary: mangledPem },
-  { weight: 1, arbitrary: fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .date({ noInvalidDate: false })
+      .map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())),
+  },
 );
 
 /** A key file of one kind with each field kept, dropped or replaced; occasionally extra fields. */
@@ -86,7 +121,8 @@ function mutatedKeyFile(kind: keyof typeof base): fc.Arbitrary<Record<string, un
  */
 function longStrings(value: unknown, found: string[] = []): string[] {
   if (typeof value === 'string' && value.length > 20 && Number.isNaN(Date.parse(value))) found.push(value);
-  else if (typeof value === 'object' && value !== null) for (const child of Object.values(value)) longStrings(child, found);
+  else if (typeof value === 'object' && value !== null)
+    for (const child of Object.values(value)) longStrings(child, found);
   return found;
 }
 
@@ -99,7 +135,8 @@ function parseOrKeyFileError(parse: () => unknown): ZitadelKeyFileError | undefi
     parse();
     return undefined;
   } catch (error) {
-    if (!(error instanceof ZitadelKeyFileError)) throw new Error(`expected a ZitadelKeyFileError, got ${String(error)}`, { cause: error });
+    if (!(error instanceof ZitadelKeyFileError))
+      throw new Error(`expected a ZitadelKeyFileError, got ${String(error)}`, { cause: error });
     return error;
   }
 }
@@ -123,8 +160,18 @@ describe('key file parser (property-based)', () => {
   it('parses any JSON value into a key or a ZitadelKeyFileError, for both kinds of key', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {
-        expect(leaked(parseOrKeyFileError(() => parseServiceUserKey(value, ORIGIN, NOW)), value)).toEqual([]);
-        expect(leaked(parseOrKeyFileError(() => parseApplicationKey(value, ORIGIN, NOW)), value)).toEqual([]);
+        expect(
+          leaked(
+            parseOrKeyFileError(() => parseServiceUserKey(value, ORIGIN, NOW)),
+            value,
+          ),
+        ).toEqual([]);
+        expect(
+          leaked(
+            parseOrKeyFileError(() => parseApplicationKey(value, ORIGIN, NOW)),
+            value,
+          ),
+        ).toEqual([]);
       }),
       SETTINGS,
     );
@@ -175,7 +222,14 @@ describe('key file parser (property-based)', () => {
           algorithm: key.privateKey.asymmetricKeyType,
           strong: (key.privateKey.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048,
           current: key.expiresAt === undefined || key.expiresAt.getTime() > NOW.getTime(),
-        }).toEqual({ type: 'application', fields: true, subject: file['clientId'], algorithm: 'rsa', strong: true, current: true });
+        }).toEqual({
+          type: 'application',
+          fields: true,
+          subject: file['clientId'],
+          algorithm: 'rsa',
+          strong: true,
+          current: true,
+        });
       }),
       SETTINGS,
     );
@@ -195,11 +249,24 @@ describe('key file parser (property-based)', () => {
       fc.asyncProperty(text, async (keyJson) => {
         const read = await readKeySource({ keyJson }, 'serviceUser').then(
           ({ data }) => ({ data, message: undefined }),
-          (error: unknown) => ({ data: undefined, message: error instanceof ZitadelKeyFileError ? error.message : `not a ZitadelKeyFileError: ${String(error)}` }),
+          (error: unknown) => ({
+            data: undefined,
+            message:
+              error instanceof ZitadelKeyFileError ? error.message : `not a ZitadelKeyFileError: ${String(error)}`,
+          }),
         );
         // Invalid JSON gets one fixed sentence: the parser's own message would quote the text.
-        expect(read.message ?? 'parsed').toBe(isJson(keyJson) ? 'parsed' : 'Key file serviceUser.keyJson: is not valid JSON. Use the file exactly as ZITADEL gave it.');
-        expect(leaked(parseOrKeyFileError(() => parseServiceUserKey(read.data, 'serviceUser.keyJson', NOW)), read.data)).toEqual([]);
+        expect(read.message ?? 'parsed').toBe(
+          isJson(keyJson)
+            ? 'parsed'
+            : 'Key file serviceUser.keyJson: is not valid JSON. Use the file exactly as ZITADEL gave it.',
+        );
+        expect(
+          leaked(
+            parseOrKeyFileError(() => parseServiceUserKey(read.data, 'serviceUser.keyJson', NOW)),
+            read.data,
+          ),
+        ).toEqual([]);
       }),
       { ...SETTINGS, numRuns: 500 },
     );

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ZitadelKeyFileError } from '../errors/key-file.error.js';
+import { isRecord } from '../shared/is-record.js';
 import type { SigningKey } from './signing-key.js';
 
 /** Where a key file comes from: a path, its JSON text, or the already parsed object. */
@@ -33,7 +34,9 @@ export async function readKeySource(source: KeySource, label: string): Promise<{
       text = await readFile(source.keyFile, 'utf8');
     } catch (cause) {
       const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-      throw new ZitadelKeyFileError(origin, undefined, `${reason}. Download a key for it in ZITADEL's console.`, { cause });
+      throw new ZitadelKeyFileError(origin, undefined, `${reason}. Download a key for it in ZITADEL's console.`, {
+        cause,
+      });
     }
     return { data: parseJson(text, origin), origin };
   }
@@ -50,7 +53,7 @@ export async function readKeySource(source: KeySource, label: string): Promise<{
  * @throws {ZitadelKeyFileError} naming the field that is missing or wrong; never echoing key material.
  */
 export function parseServiceUserKey(data: unknown, origin: string, now: Date = new Date()): ServiceUserSigningKey {
-  const file = asRecord(data, origin);
+  const file = keyFileObject(data, origin);
   expectType(file, 'serviceaccount', origin);
   const userId = requireId(file, 'userId', origin);
   return { ...parseCommon(file, origin, now, userId), userId };
@@ -62,7 +65,7 @@ export function parseServiceUserKey(data: unknown, origin: string, now: Date = n
  * @throws {ZitadelKeyFileError} naming the field that is missing or wrong; never echoing key material.
  */
 export function parseApplicationKey(data: unknown, origin: string, now: Date = new Date()): ApplicationSigningKey {
-  const file = asRecord(data, origin);
+  const file = keyFileObject(data, origin);
   expectType(file, 'application', origin);
   const clientId = requireString(file, 'clientId', origin);
   const appId = requireId(file, 'appId', origin);
@@ -85,11 +88,10 @@ function parseJson(text: string, origin: string): unknown {
   }
 }
 
-function asRecord(data: unknown, origin: string): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+function keyFileObject(data: unknown, origin: string): Record<string, unknown> {
+  if (!isRecord(data))
     throw new ZitadelKeyFileError(origin, undefined, 'must be a JSON object as ZITADEL hands it out.');
-  }
-  return data as Record<string, unknown>;
+  return data;
 }
 
 function expectType(file: Record<string, unknown>, expected: 'serviceaccount' | 'application', origin: string): void {
@@ -108,14 +110,19 @@ function expectType(file: Record<string, unknown>, expected: 'serviceaccount' | 
 function requireString(file: Record<string, unknown>, field: string, origin: string): string {
   const value = file[field];
   if (value === undefined) throw new ZitadelKeyFileError(origin, field, 'is missing.');
-  if (typeof value !== 'string') throw new ZitadelKeyFileError(origin, field, `must be a string, got ${describe(value)}.`);
+  if (typeof value !== 'string')
+    throw new ZitadelKeyFileError(origin, field, `must be a string, got ${describe(value)}.`);
   if (value.trim() === '') throw new ZitadelKeyFileError(origin, field, 'must not be empty.');
   return value;
 }
 
 function requireId(file: Record<string, unknown>, field: string, origin: string): string {
   if (typeof file[field] === 'number') {
-    throw new ZitadelKeyFileError(origin, field, 'must be a string: ZITADEL ids are 64-bit and lose digits as JSON numbers.');
+    throw new ZitadelKeyFileError(
+      origin,
+      field,
+      'must be a string: ZITADEL ids are 64-bit and lose digits as JSON numbers.',
+    );
   }
   return requireString(file, field, origin);
 }
@@ -125,14 +132,26 @@ function parsePrivateKey(pem: string, origin: string): KeyObject {
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
-    throw new ZitadelKeyFileError(origin, 'key', 'is not a PEM-encoded private key (PKCS#1 "BEGIN RSA PRIVATE KEY" or PKCS#8).');
+    throw new ZitadelKeyFileError(
+      origin,
+      'key',
+      'is not a PEM-encoded private key (PKCS#1 "BEGIN RSA PRIVATE KEY" or PKCS#8).',
+    );
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new ZitadelKeyFileError(origin, 'key', `must be an RSA private key, got ${key.asymmetricKeyType ?? 'an unknown type'}.`);
+    throw new ZitadelKeyFileError(
+      origin,
+      'key',
+      `must be an RSA private key, got ${key.asymmetricKeyType ?? 'an unknown type'}.`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) {
-    throw new ZitadelKeyFileError(origin, 'key', `is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required.`);
+    throw new ZitadelKeyFileError(
+      origin,
+      'key',
+      `is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required.`,
+    );
   }
   return key;
 }
@@ -144,7 +163,11 @@ function parseExpiration(value: unknown, origin: string, now: Date): Date | unde
     throw new ZitadelKeyFileError(origin, 'expirationDate', 'must be an RFC 3339 date string.');
   }
   if (date.getTime() <= now.getTime()) {
-    throw new ZitadelKeyFileError(origin, 'expirationDate', `says the key expired on ${date.toISOString()}; create a new key in ZITADEL.`);
+    throw new ZitadelKeyFileError(
+      origin,
+      'expirationDate',
+      `says the key expired on ${date.toISOString()}; create a new key in ZITADEL.`,
+    );
   }
   return date;
 }

@@ -17,7 +17,13 @@ describe('readApiError', () => {
     const body = {
       code: 5,
       message: 'User could not be found (COMMAND-uXHNj)',
-      details: [{ '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id: 'COMMAND-uXHNj', message: 'User could not be found' }],
+      details: [
+        {
+          '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail',
+          id: 'COMMAND-uXHNj',
+          message: 'User could not be found',
+        },
+      ],
     };
     const error = readApiError(response(404, JSON.stringify(body)), 'GET /management/v1/users/1');
     expect(error).toBeInstanceOf(ZitadelNotFoundError);
@@ -30,18 +36,28 @@ describe('readApiError', () => {
       zitadelMessage: 'User could not be found',
       details: body.details,
     });
-    expect(error.message).toBe('ZITADEL GET /management/v1/users/1 failed with 404 not-found: User could not be found (COMMAND-uXHNj)');
+    expect(error.message).toBe(
+      'ZITADEL GET /management/v1/users/1 failed with 404 not-found: User could not be found (COMMAND-uXHNj)',
+    );
     expect(error.name).toBe('ZitadelNotFoundError');
   });
 
   it('types by the gRPC code first, by the HTTP status when the body is not ZITADEL’s', () => {
     expect(readApiError(response(409, '{"code":6,"message":"x"}'), 'e')).toBeInstanceOf(ZitadelAlreadyExistsError);
-    expect(readApiError(response(401, '{"code":16,"message":"invalid token (APP-Reb32)"}'), 'e')).toBeInstanceOf(ZitadelUnauthenticatedError);
+    expect(readApiError(response(401, '{"code":16,"message":"invalid token (APP-Reb32)"}'), 'e')).toBeInstanceOf(
+      ZitadelUnauthenticatedError,
+    );
     expect(readApiError(response(429, ''), 'e')).toBeInstanceOf(ZitadelResourceExhaustedError);
     expect(readApiError(response(502, '<html>bad gateway</html>'), 'e')).toBeInstanceOf(ZitadelApiUnavailableError);
     const unknown = readApiError(response(418, 'teapot'), 'e');
     expect(unknown.constructor).toBe(ZitadelApiError);
-    expect(unknown).toMatchObject({ kind: 'unknown', status: 418, grpcCode: undefined, errorId: undefined, details: [] });
+    expect(unknown).toMatchObject({
+      kind: 'unknown',
+      status: 418,
+      grpcCode: undefined,
+      errorId: undefined,
+      details: [],
+    });
     expect(readApiError(response(400, '{"code":99,"message":"?"}'), 'e').kind).toBe('invalid-argument');
   });
 

@@ -1,5 +1,10 @@
-import { createZitadelApiError, type ZitadelApiError, type ZitadelErrorDetail } from '../errors/management-api.error.js';
+import {
+  createZitadelApiError,
+  type ZitadelApiError,
+  type ZitadelErrorDetail,
+} from '../errors/management-api.error.js';
 import type { ZitadelHttpResponse } from '../http/zitadel-http-client.js';
+import { isRecord, parseJsonRecord } from '../shared/is-record.js';
 
 /**
  * Turns a non-2xx answer of ZITADEL's REST API into a typed error. The body is read as
@@ -8,7 +13,7 @@ import type { ZitadelHttpResponse } from '../http/zitadel-http-client.js';
  * the HTTP status.
  */
 export function readApiError(response: ZitadelHttpResponse, endpoint: string): ZitadelApiError {
-  const body = parseObject(response.body);
+  const body = parseJsonRecord(response.body);
   const code = body?.['code'];
   const message = body?.['message'];
   const details = body?.['details'];
@@ -21,18 +26,9 @@ export function readApiError(response: ZitadelHttpResponse, endpoint: string): Z
   });
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** An object whose `id` and `message`, when present, are strings. */
 function isDetail(value: unknown): value is ZitadelErrorDetail {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (!isRecord(value)) return false;
   const { id, message } = value as Record<string, unknown>;
   return (id === undefined || typeof id === 'string') && (message === undefined || typeof message === 'string');
 }

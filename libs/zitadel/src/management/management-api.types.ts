@@ -265,7 +265,8 @@ export interface Role {
 }
 
 /** `zitadel.project.v1.RoleQuery` (set exactly one field). */
-export type RoleQuery = { keyQuery: TextQuery & { key: string } } | { displayNameQuery: TextQuery & { displayName: string } };
+export type RoleQuery =
+  { keyQuery: TextQuery & { key: string } } | { displayNameQuery: TextQuery & { displayName: string } };
 
 /** `ListProjectRolesRequest` of `POST /management/v1/projects/{projectId}/roles/_search`. */
 export interface ListProjectRolesRequest {

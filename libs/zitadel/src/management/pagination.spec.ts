@@ -6,7 +6,10 @@ function endpoint(total: number, options: { reportTotal?: boolean; cap?: number 
   const fetchPage = async (query: { offset: string; limit: number; asc: boolean }): Promise<Page> => {
     queries.push(query);
     const start = Number(query.offset);
-    const items = Array.from({ length: Math.max(0, Math.min(query.limit, options.cap ?? Infinity, total - start)) }, (_, i) => start + i);
+    const items = Array.from(
+      { length: Math.max(0, Math.min(query.limit, options.cap ?? Infinity, total - start)) },
+      (_, i) => start + i,
+    );
     return { items, total: options.reportTotal === false || total === 0 ? undefined : BigInt(total) };
   };
   return { queries, fetchPage };

@@ -22,7 +22,10 @@ export interface Paging {
 /** @throws {TypeError} an offset that is not a uint64, a limit outside 1..1000, an `asc` that is no boolean. */
 export function pagingOf(query: ListQuery | undefined): Paging {
   const offset = query?.offset ?? '0';
-  if (!((typeof offset === 'string' && /^\d{1,20}$/.test(offset)) || (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0))) {
+  if (!(
+    (typeof offset === 'string' && /^\d{1,20}$/.test(offset)) ||
+    (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0)
+  )) {
     throw new TypeError('"query.offset" must be a non-negative integer (a decimal string or a number)');
   }
   const limit = query?.limit ?? DEFAULT_PAGE_SIZE;
@@ -39,7 +42,10 @@ export function pagingOf(query: ListQuery | undefined): Paging {
  * page is asked for when the caller has consumed the current one. Stops at the total ZITADEL
  * reports, at an empty page, or, without a total, at a short page.
  */
-export async function* paginate<T>(paging: Paging, fetchPage: (query: { offset: string; limit: number; asc: boolean }) => Promise<Page>): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  paging: Paging,
+  fetchPage: (query: { offset: string; limit: number; asc: boolean }) => Promise<Page>,
+): AsyncGenerator<T, void, undefined> {
   let offset = paging.offset;
   for (;;) {
     const page = await fetchPage({ offset: offset.toString(), limit: paging.limit, asc: paging.asc });

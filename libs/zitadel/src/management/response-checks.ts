@@ -1,4 +1,5 @@
 import { ZitadelResponseError } from '../errors/response.error.js';
+import { isRecord } from '../shared/is-record.js';
 
 /**
  * Checks of ZITADEL's JSON answers before they are handed out under a type: the fields the
@@ -20,7 +21,7 @@ export class ResponseChecks {
   optionalObject(body: Record<string, unknown>, field: string): Record<string, unknown> | undefined {
     const value = body[field];
     if (value === undefined || value === null) return undefined;
-    if (!isObject(value)) this.fail(`"${field}" is not an object`);
+    if (!isRecord(value)) this.fail(`"${field}" is not an object`);
     return value;
   }
 
@@ -45,20 +46,27 @@ export class ResponseChecks {
    */
   page(body: Record<string, unknown>): { items: Record<string, unknown>[]; total: bigint | undefined } {
     const result = body['result'];
-    if (result !== undefined && !(Array.isArray(result) && result.every(isObject))) this.fail('"result" is not an array of objects');
+    if (result !== undefined && !(Array.isArray(result) && result.every(isRecord)))
+      this.fail('"result" is not an array of objects');
     const details = this.optionalObject(body, 'details');
     const total = details?.['totalResult'];
-    if (total !== undefined && !(typeof total === 'string' && /^\d{1,20}$/.test(total)) && !(typeof total === 'number' && Number.isSafeInteger(total) && total >= 0)) {
+    if (
+      total !== undefined &&
+      !(typeof total === 'string' && /^\d{1,20}$/.test(total)) &&
+      !(typeof total === 'number' && Number.isSafeInteger(total) && total >= 0)
+    ) {
       this.fail('"details.totalResult" is not a uint64');
     }
-    return { items: (result as Record<string, unknown>[] | undefined) ?? [], total: total === undefined ? undefined : BigInt(total as string | number) };
+    return {
+      items: (result as Record<string, unknown>[] | undefined) ?? [],
+      total: total === undefined ? undefined : BigInt(total as string | number),
+    };
   }
 
   private fail(problem: string): never {
-    throw new ZitadelResponseError(`ZITADEL ${this.endpoint} answered ${this.status} with an unexpected body: ${problem}`, this.status);
+    throw new ZitadelResponseError(
+      `ZITADEL ${this.endpoint} answered ${this.status} with an unexpected body: ${problem}`,
+      this.status,
+    );
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

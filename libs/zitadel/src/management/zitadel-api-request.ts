@@ -56,7 +56,8 @@ export function checkPath(path: unknown): string {
 /** @throws {TypeError} an `orgId` that cannot be an organisation id. */
 export function checkOrgId(orgId: unknown): string | undefined {
   if (orgId === undefined) return undefined;
-  if (typeof orgId !== 'string' || !ORG_ID.test(orgId)) throw new TypeError('"orgId" must be a non-empty string without spaces');
+  if (typeof orgId !== 'string' || !ORG_ID.test(orgId))
+    throw new TypeError('"orgId" must be a non-empty string without spaces');
   return orgId;
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectZitadelConfig } from '../config/zitadel-config.provider.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { createZitadelApiError } from '../errors/management-api.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
@@ -31,7 +31,10 @@ export interface ZitadelUserService {
    * Creates a human user (`POST /v2/users/human`), in `body.organization` or the call's organisation.
    * @throws {ZitadelAlreadyExistsError} the user name (or `userId`) is taken.
    */
-  createHumanUser(body: UserServiceApi.AddHumanUserRequest, options?: ZitadelCallOptions): Promise<UserServiceApi.AddHumanUserResponse>;
+  createHumanUser(
+    body: UserServiceApi.AddHumanUserRequest,
+    options?: ZitadelCallOptions,
+  ): Promise<UserServiceApi.AddHumanUserResponse>;
   /**
    * A user of any organisation the service user may read (`GET /v2/users/{userId}`).
    * @throws {ZitadelNotFoundError} no such user.
@@ -79,7 +82,12 @@ export class ZitadelManagementClient {
       return answer as unknown as UserServiceApi.AddHumanUserResponse;
     },
     getUserById: async (userId, options) => {
-      const { body: answer, checks } = await this.send('GET', `/v2/users/${segment('userId', userId)}`, undefined, options);
+      const { body: answer, checks } = await this.send(
+        'GET',
+        `/v2/users/${segment('userId', userId)}`,
+        undefined,
+        options,
+      );
       checks.string(checks.object(answer, 'user'), 'userId');
       return answer as unknown as UserServiceApi.GetUserByIdResponse;
     },
@@ -100,19 +108,28 @@ export class ZitadelManagementClient {
    * @throws {ZitadelAlreadyExistsError} the user name is taken.
    * @throws {ZitadelInvalidArgumentError} a required field is missing or invalid.
    */
-  async importHumanUser(body: ManagementApi.ImportHumanUserRequest, options?: ZitadelCallOptions): Promise<ManagementApi.ImportHumanUserResponse> {
+  async importHumanUser(
+    body: ManagementApi.ImportHumanUserRequest,
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.ImportHumanUserResponse> {
     const { body: answer, checks } = await this.send('POST', '/management/v1/users/human/_import', body, options);
     checks.string(answer, 'userId');
     return answer as unknown as ManagementApi.ImportHumanUserResponse;
   }
 
   /** One page of the organisation's users (`POST /management/v1/users/_search`); see {@link iterateUsers} for all. */
-  async searchUsers(request: ManagementApi.ListUsersRequest = {}, options?: ZitadelCallOptions): Promise<ManagementApi.ListUsersResponse> {
+  async searchUsers(
+    request: ManagementApi.ListUsersRequest = {},
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.ListUsersResponse> {
     return this.searchPage('/management/v1/users/_search', request, options);
   }
 
   /** Every user of the organisation matching `request.queries`, page by page (`query.limit` per page). */
-  iterateUsers(request: ManagementApi.ListUsersRequest = {}, options?: ZitadelCallOptions): AsyncGenerator<ManagementApi.User, void, undefined> {
+  iterateUsers(
+    request: ManagementApi.ListUsersRequest = {},
+    options?: ZitadelCallOptions,
+  ): AsyncGenerator<ManagementApi.User, void, undefined> {
     return this.iterate<ManagementApi.User>({ path: '/management/v1/users/_search', body: { ...request }, ...options });
   }
 
@@ -121,7 +138,12 @@ export class ZitadelManagementClient {
    * @throws {ZitadelNotFoundError} no such user in the organisation.
    */
   async getUserById(userId: string, options?: ZitadelCallOptions): Promise<ManagementApi.GetUserByIdResponse> {
-    const { body: answer, checks } = await this.send('GET', `/management/v1/users/${segment('userId', userId)}`, undefined, options);
+    const { body: answer, checks } = await this.send(
+      'GET',
+      `/management/v1/users/${segment('userId', userId)}`,
+      undefined,
+      options,
+    );
     checks.string(checks.object(answer, 'user'), 'id');
     return answer as unknown as ManagementApi.GetUserByIdResponse;
   }
@@ -130,7 +152,13 @@ export class ZitadelManagementClient {
 
   /** The manager roles an organisation member can be given (`POST /management/v1/orgs/members/roles/_search`). */
   async listOrgMemberRoles(options?: ZitadelCallOptions): Promise<ManagementApi.ListOrgMemberRolesResponse> {
-    const { body: answer, checks } = await this.send('POST', '/management/v1/orgs/members/roles/_search', {}, options, true);
+    const { body: answer, checks } = await this.send(
+      'POST',
+      '/management/v1/orgs/members/roles/_search',
+      {},
+      options,
+      true,
+    );
     checks.optionalStrings(answer, 'result');
     return answer as ManagementApi.ListOrgMemberRolesResponse;
   }
@@ -141,23 +169,42 @@ export class ZitadelManagementClient {
    * @throws {ZitadelFailedPreconditionError} no such user.
    * @throws {ZitadelInvalidArgumentError} no roles, or a role that is not an organisation role.
    */
-  async addOrgMember(userId: string, roles: readonly string[], options?: ZitadelCallOptions): Promise<ManagementApi.DetailsResponse> {
+  async addOrgMember(
+    userId: string,
+    roles: readonly string[],
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.DetailsResponse> {
     return this.detailsCall('POST', '/management/v1/orgs/me/members', { userId, roles: [...roles] }, options);
   }
 
   /** One page of the organisation's members (`POST /management/v1/orgs/me/members/_search`). */
-  async listOrgMembers(request: ManagementApi.ListOrgMembersRequest = {}, options?: ZitadelCallOptions): Promise<ManagementApi.ListOrgMembersResponse> {
+  async listOrgMembers(
+    request: ManagementApi.ListOrgMembersRequest = {},
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.ListOrgMembersResponse> {
     return this.searchPage('/management/v1/orgs/me/members/_search', request, options);
   }
 
   /** Every member of the organisation, page by page. */
-  iterateOrgMembers(request: ManagementApi.ListOrgMembersRequest = {}, options?: ZitadelCallOptions): AsyncGenerator<ManagementApi.Member, void, undefined> {
-    return this.iterate<ManagementApi.Member>({ path: '/management/v1/orgs/me/members/_search', body: { ...request }, ...options });
+  iterateOrgMembers(
+    request: ManagementApi.ListOrgMembersRequest = {},
+    options?: ZitadelCallOptions,
+  ): AsyncGenerator<ManagementApi.Member, void, undefined> {
+    return this.iterate<ManagementApi.Member>({
+      path: '/management/v1/orgs/me/members/_search',
+      body: { ...request },
+      ...options,
+    });
   }
 
   /** Removes a manager from the organisation (`DELETE /management/v1/orgs/me/members/{userId}`); ZITADEL answers success if it was none. */
   async removeOrgMember(userId: string, options?: ZitadelCallOptions): Promise<ManagementApi.DetailsResponse> {
-    return this.detailsCall('DELETE', `/management/v1/orgs/me/members/${segment('userId', userId)}`, undefined, options);
+    return this.detailsCall(
+      'DELETE',
+      `/management/v1/orgs/me/members/${segment('userId', userId)}`,
+      undefined,
+      options,
+    );
   }
 
   // --- Project roles -------------------------------------------------------------------------
@@ -166,18 +213,38 @@ export class ZitadelManagementClient {
    * Adds a role to a project of the organisation (`POST /management/v1/projects/{projectId}/roles`).
    * @throws {ZitadelAlreadyExistsError} the project has the role already.
    */
-  async addProjectRole(projectId: string, role: ManagementApi.AddProjectRoleRequest, options?: ZitadelCallOptions): Promise<ManagementApi.DetailsResponse> {
+  async addProjectRole(
+    projectId: string,
+    role: ManagementApi.AddProjectRoleRequest,
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.DetailsResponse> {
     return this.detailsCall('POST', `/management/v1/projects/${segment('projectId', projectId)}/roles`, role, options);
   }
 
   /** One page of a project's roles (`POST /management/v1/projects/{projectId}/roles/_search`). */
-  async listProjectRoles(projectId: string, request: ManagementApi.ListProjectRolesRequest = {}, options?: ZitadelCallOptions): Promise<ManagementApi.ListProjectRolesResponse> {
-    return this.searchPage(`/management/v1/projects/${segment('projectId', projectId)}/roles/_search`, request, options);
+  async listProjectRoles(
+    projectId: string,
+    request: ManagementApi.ListProjectRolesRequest = {},
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.ListProjectRolesResponse> {
+    return this.searchPage(
+      `/management/v1/projects/${segment('projectId', projectId)}/roles/_search`,
+      request,
+      options,
+    );
   }
 
   /** Every role of a project, page by page. */
-  iterateProjectRoles(projectId: string, request: ManagementApi.ListProjectRolesRequest = {}, options?: ZitadelCallOptions): AsyncGenerator<ManagementApi.Role, void, undefined> {
-    return this.iterate<ManagementApi.Role>({ path: `/management/v1/projects/${segment('projectId', projectId)}/roles/_search`, body: { ...request }, ...options });
+  iterateProjectRoles(
+    projectId: string,
+    request: ManagementApi.ListProjectRolesRequest = {},
+    options?: ZitadelCallOptions,
+  ): AsyncGenerator<ManagementApi.Role, void, undefined> {
+    return this.iterate<ManagementApi.Role>({
+      path: `/management/v1/projects/${segment('projectId', projectId)}/roles/_search`,
+      body: { ...request },
+      ...options,
+    });
   }
 
   // --- User grants ---------------------------------------------------------------------------
@@ -186,20 +253,39 @@ export class ZitadelManagementClient {
    * Grants roles of a project to a user, by the organisation (`POST /management/v1/users/{userId}/grants`).
    * @throws {ZitadelAlreadyExistsError} the organisation granted this project to the user already.
    */
-  async addUserGrant(userId: string, grant: ManagementApi.AddUserGrantRequest, options?: ZitadelCallOptions): Promise<ManagementApi.AddUserGrantResponse> {
-    const { body: answer, checks } = await this.send('POST', `/management/v1/users/${segment('userId', userId)}/grants`, grant, options);
+  async addUserGrant(
+    userId: string,
+    grant: ManagementApi.AddUserGrantRequest,
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.AddUserGrantResponse> {
+    const { body: answer, checks } = await this.send(
+      'POST',
+      `/management/v1/users/${segment('userId', userId)}/grants`,
+      grant,
+      options,
+    );
     checks.string(answer, 'userGrantId');
     return answer as unknown as ManagementApi.AddUserGrantResponse;
   }
 
   /** One page of the user grants the organisation gave (`POST /management/v1/users/grants/_search`). */
-  async listUserGrants(request: ManagementApi.ListUserGrantsRequest = {}, options?: ZitadelCallOptions): Promise<ManagementApi.ListUserGrantsResponse> {
+  async listUserGrants(
+    request: ManagementApi.ListUserGrantsRequest = {},
+    options?: ZitadelCallOptions,
+  ): Promise<ManagementApi.ListUserGrantsResponse> {
     return this.searchPage('/management/v1/users/grants/_search', request, options);
   }
 
   /** Every user grant the organisation gave, page by page. */
-  iterateUserGrants(request: ManagementApi.ListUserGrantsRequest = {}, options?: ZitadelCallOptions): AsyncGenerator<ManagementApi.UserGrant, void, undefined> {
-    return this.iterate<ManagementApi.UserGrant>({ path: '/management/v1/users/grants/_search', body: { ...request }, ...options });
+  iterateUserGrants(
+    request: ManagementApi.ListUserGrantsRequest = {},
+    options?: ZitadelCallOptions,
+  ): AsyncGenerator<ManagementApi.UserGrant, void, undefined> {
+    return this.iterate<ManagementApi.UserGrant>({
+      path: '/management/v1/users/grants/_search',
+      body: { ...request },
+      ...options,
+    });
   }
 
   // --- Anything else -------------------------------------------------------------------------
@@ -215,7 +301,13 @@ export class ZitadelManagementClient {
    * @throws {TypeError} `path` is not a path on the instance, or `orgId` is malformed.
    */
   async request<T = Record<string, unknown>>(request: ZitadelApiRequest): Promise<T> {
-    const { body } = await this.send(request.method, request.path, request.body, { orgId: request.orgId }, request.idempotent);
+    const { body } = await this.send(
+      request.method,
+      request.path,
+      request.body,
+      { orgId: request.orgId },
+      request.idempotent,
+    );
     return body as T;
   }
 
@@ -231,7 +323,13 @@ export class ZitadelManagementClient {
     const { query, ...rest } = request.body ?? {};
     const paging = pagingOf(query);
     yield* paginate<T>(paging, async (page): Promise<Page> => {
-      const { body, checks } = await this.send('POST', request.path, { ...rest, query: page }, { orgId: request.orgId }, true);
+      const { body, checks } = await this.send(
+        'POST',
+        request.path,
+        { ...rest, query: page },
+        { orgId: request.orgId },
+        true,
+      );
       return checks.page(body);
     });
   }
@@ -244,7 +342,12 @@ export class ZitadelManagementClient {
     return body as R;
   }
 
-  private async detailsCall(method: ZitadelApiMethod, path: string, body: unknown, options: ZitadelCallOptions | undefined): Promise<ManagementApi.DetailsResponse> {
+  private async detailsCall(
+    method: ZitadelApiMethod,
+    path: string,
+    body: unknown,
+    options: ZitadelCallOptions | undefined,
+  ): Promise<ManagementApi.DetailsResponse> {
     const { body: answer, checks } = await this.send(method, path, body, options);
     checks.optionalObject(answer, 'details');
     return answer as ManagementApi.DetailsResponse;
@@ -254,7 +357,13 @@ export class ZitadelManagementClient {
    * Sends one call with a token for ZITADEL's APIs; on 401 drops the token and tries once more
    * with a fresh one (the token may have been revoked, or the key rotated).
    */
-  private async send(method: ZitadelApiMethod, path: string, body: unknown, options: ZitadelCallOptions | undefined, idempotent?: boolean): Promise<Answer> {
+  private async send(
+    method: ZitadelApiMethod,
+    path: string,
+    body: unknown,
+    options: ZitadelCallOptions | undefined,
+    idempotent?: boolean,
+  ): Promise<Answer> {
     const url = this.url(checkPath(path));
     const orgId = checkOrgId(options?.orgId);
     if (method === 'GET' && body !== undefined) throw new TypeError('"body" cannot be sent with GET');
@@ -285,7 +394,10 @@ export class ZitadelManagementClient {
    * (`ZitadelResourceExhaustedError`, `ZitadelApiUnavailableError`, ...); without any answer
    * (network failure, timeout) the `ZitadelUnavailableError` stays as it is.
    */
-  private async exchange(request: Omit<ZitadelHttpRequest, 'headers'>, orgId: string | undefined): Promise<ZitadelHttpResponse> {
+  private async exchange(
+    request: Omit<ZitadelHttpRequest, 'headers'>,
+    orgId: string | undefined,
+  ): Promise<ZitadelHttpResponse> {
     const token = await this.tokens.getAccessToken({ scopes: API_SCOPES });
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -303,7 +415,8 @@ export class ZitadelManagementClient {
   /** The URL of a path on the instance; never another host, so the token goes nowhere else. */
   private url(path: string): string {
     const url = new URL(`${this.config.issuer}${path}`);
-    if (url.origin !== new URL(this.config.issuer).origin) throw new TypeError('"path" must stay on the ZITADEL instance');
+    if (url.origin !== new URL(this.config.issuer).origin)
+      throw new TypeError('"path" must stay on the ZITADEL instance');
     return url.toString();
   }
 }

@@ -13,8 +13,16 @@ describe('client authentication', () => {
   it('signs a private_key_jwt assertion as ZITADEL and OpenID Connect Core §9 require', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = { keyId: '81693565968962154', subject: '78366401571920522@acme', privateKey, expiresAt: undefined };
-    const first = await authenticateClient({ method: 'private_key_jwt', key }, 'https://acme.zitadel.cloud');
-    const second = await authenticateClient({ method: 'private_key_jwt', key }, 'https://acme.zitadel.cloud');
+    const first = await authenticateClient(
+      { method: 'private_key_jwt', key },
+      'https://acme.zitadel.cloud',
+      Date.now(),
+    );
+    const second = await authenticateClient(
+      { method: 'private_key_jwt', key },
+      'https://acme.zitadel.cloud',
+      Date.now(),
+    );
     expect(first.headers).toEqual({});
     expect(first.form['client_assertion_type']).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
     const assertion = first.form['client_assertion'] ?? '';

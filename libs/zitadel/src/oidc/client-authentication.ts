@@ -30,7 +30,11 @@ export function basicAuthorization(clientId: string, clientSecret: Secret): stri
 }
 
 /** Builds the parts that authenticate a request, signing a fresh assertion for `private_key_jwt`. */
-export async function authenticateClient(auth: ClientAuthentication, issuer: string): Promise<ClientAuthenticationParts> {
+export async function authenticateClient(
+  auth: ClientAuthentication,
+  issuer: string,
+  nowMs: number,
+): Promise<ClientAuthenticationParts> {
   if (auth.method === 'client_secret_basic') {
     return { headers: { authorization: basicAuthorization(auth.clientId, auth.clientSecret) }, form: {} };
   }
@@ -38,7 +42,7 @@ export async function authenticateClient(auth: ClientAuthentication, issuer: str
     headers: {},
     form: {
       client_assertion_type: JWT_BEARER_CLIENT_ASSERTION,
-      client_assertion: await signAssertion(auth.key, issuer),
+      client_assertion: await signAssertion(auth.key, issuer, Math.floor(nowMs / 1000)),
     },
   };
 }

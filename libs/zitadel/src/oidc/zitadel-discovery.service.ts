@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectZitadelConfig } from '../config/zitadel-config.provider.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { ZitadelDiscoveryError } from '../errors/discovery.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
@@ -36,10 +36,19 @@ export class ZitadelDiscovery {
 
   private async fetch(): Promise<DiscoveryDocument> {
     const url = `${this.config.issuer}/.well-known/openid-configuration`;
-    const response = await this.http.send({ method: 'GET', url, idempotent: true, endpoint: ENDPOINT, headers: { accept: 'application/json' } });
+    const response = await this.http.send({
+      method: 'GET',
+      url,
+      idempotent: true,
+      endpoint: ENDPOINT,
+      headers: { accept: 'application/json' },
+    });
     if (response.status !== 200) {
       // A 404 or 401 here means a wrong issuer URL, not an outage; still fail closed.
-      throw new ZitadelUnavailableError(`ZITADEL discovery at ${url} answered ${response.status}; check the issuer URL`, response.status);
+      throw new ZitadelUnavailableError(
+        `ZITADEL discovery at ${url} answered ${response.status}; check the issuer URL`,
+        response.status,
+      );
     }
     const raw = readJsonObject(response, ENDPOINT);
     return parseDiscoveryDocument(raw, this.config.issuer);
@@ -75,7 +84,9 @@ function endpoint(raw: Record<string, unknown>, field: string, required: boolean
   const value = raw[field];
   if (value === undefined && !required) return undefined;
   if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new ZitadelDiscoveryError(`The discovery document's "${field}" is ${value === undefined ? 'missing' : 'not an http(s) URL'}`);
+    throw new ZitadelDiscoveryError(
+      `The discovery document's "${field}" is ${value === undefined ? 'missing' : 'not an http(s) URL'}`,
+    );
   }
   return value;
 }

@@ -1,5 +1,6 @@
 // The public testing API of nestjs-zitadel (`nestjs-zitadel/testing`): every export is named here on purpose.
 export { ZitadelEmulator, ZitadelEmulatorError } from './emulator/zitadel-emulator.js';
+export { ManualClock } from './manual-clock.js';
 export type {
   ZitadelEmulatorOptions,
   ServiceUserKeyFile,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectZitadelConfig } from '../config/zitadel-config.provider.js';
+import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import type { ResolvedServiceUser, ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { Secret } from '../config/secret.js';
 import { ZitadelConfigurationError } from '../errors/configuration.error.js';
@@ -10,6 +10,7 @@ import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import { signAssertion } from '../keys/assertion.js';
 import { basicAuthorization } from '../oidc/client-authentication.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 
 /** Options of {@link TokenService.getAccessToken}. */
 export interface AccessTokenRequest {
@@ -52,6 +53,7 @@ export class TokenService {
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
     private readonly http: ZitadelHttpClient,
     private readonly discovery: ZitadelDiscovery,
+    @InjectZitadelClock() private readonly clock: ZitadelClock,
   ) {}
 
   /**
@@ -69,7 +71,7 @@ export class TokenService {
     if (credentials.kind === 'personal-access-token') return credentials.token.reveal();
     const scope = normaliseScopes(request.scopes);
     const cached = this.cache.get(scope);
-    const now = Date.now();
+    const now = this.clock.now();
     if (cached !== undefined && now < cached.usableUntil) {
       if (now >= cached.refreshAt) this.refreshInBackground(scope, credentials);
       return cached.token.reveal();
@@ -87,7 +89,10 @@ export class TokenService {
     const credentials = this.config.serviceUser;
     if (credentials === undefined) {
       throw new ZitadelConfigurationError([
-        { path: 'serviceUser', message: 'is required to get access tokens: give a key file, client credentials or a personal access token' },
+        {
+          path: 'serviceUser',
+          message: 'is required to get access tokens: give a key file, client credentials or a personal access token',
+        },
       ]);
     }
     return credentials;
@@ -117,12 +122,15 @@ export class TokenService {
 
   private async mint(scope: string, credentials: MintingCredentials): Promise<CachedToken> {
     const discovery = await this.discovery.get();
-    const startedAt = Date.now();
+    const startedAt = this.clock.now();
     const form = new URLSearchParams({ scope });
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
     if (credentials.kind === 'jwt-profile') {
       form.set('grant_type', JWT_BEARER_GRANT);
-      form.set('assertion', await signAssertion(credentials.key, discovery.issuer));
+      form.set('assertion', await signAssertion(credentials.key, discovery.issuer, Math.floor(startedAt / 1000)));
     } else {
       form.set('grant_type', 'client_credentials');
       headers['authorization'] = basicAuthorization(credentials.clientId, credentials.clientSecret);
@@ -137,8 +145,12 @@ export class TokenService {
     });
     if (response.status !== 200) {
       const oauth = readOAuthError(response);
-      if (oauth !== undefined) throw new ZitadelOAuthError(oauth.error, oauth.error_description, response.status, ENDPOINT);
-      throw new ZitadelResponseError(`ZITADEL token endpoint answered ${response.status} without an OAuth error body`, response.status);
+      if (oauth !== undefined)
+        throw new ZitadelOAuthError(oauth.error, oauth.error_description, response.status, ENDPOINT);
+      throw new ZitadelResponseError(
+        `ZITADEL token endpoint answered ${response.status} without an OAuth error body`,
+        response.status,
+      );
     }
     const body = readJsonObject(response, ENDPOINT);
     const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn } = body;

@@ -19,7 +19,9 @@ export interface SessionRequest {
   readonly notBefore?: number;
   readonly amr: readonly string[];
   /** How role claims are asserted for the JWT access token and the ID token. */
-  readonly roles: Pick<UserInfoRequest, 'projectId' | 'projectRoleAssertion'> & { readonly accessTokenRoleAssertion: boolean };
+  readonly roles: Pick<UserInfoRequest, 'projectId' | 'projectRoleAssertion'> & {
+    readonly accessTokenRoleAssertion: boolean;
+  };
 }
 
 /** A new session's tokens. */
@@ -69,7 +71,9 @@ export class AccessTokens {
       accessToken = randomBytes(48).toString('base64url');
       this.store.addOpaqueToken(accessToken, record);
     }
-    const idToken = record.scope.includes('openid') ? signJwt(this.keys.current, this.idTokenClaims(request, record, accessToken, sessionId)) : undefined;
+    const idToken = record.scope.includes('openid')
+      ? signJwt(this.keys.current, this.idTokenClaims(request, record, accessToken, sessionId))
+      : undefined;
     return { accessToken, record, idToken };
   }
 
@@ -115,7 +119,12 @@ export class AccessTokens {
   }
 
   /** `oidc.NewIDTokenClaims` for the token response; service users' ID tokens expire at once (lifetime 0). */
-  private idTokenClaims(request: SessionRequest, record: TokenRecord, accessToken: string, sessionId: string): Record<string, unknown> {
+  private idTokenClaims(
+    request: SessionRequest,
+    record: TokenRecord,
+    accessToken: string,
+    sessionId: string,
+  ): Record<string, unknown> {
     const info = buildUserInfo(this.store, this.zitadelProjectId, {
       user: request.user,
       scope: record.scope,
@@ -125,7 +134,9 @@ export class AccessTokens {
       currentProjectOnly: false,
       roleAssertion: true,
     });
-    const audience = record.audience.includes(record.clientId) ? record.audience : [...record.audience, record.clientId];
+    const audience = record.audience.includes(record.clientId)
+      ? record.audience
+      : [...record.audience, record.clientId];
     return {
       ...info.claims,
       ...info.standard,

@@ -54,7 +54,8 @@ export function buildUserInfo(store: EmulatorStore, zitadelProjectId: string, re
     if (s === Scope.email && request.userInfoAssertion) Object.assign(standard, emailClaims(user));
     else if (s === Scope.profile && request.userInfoAssertion) Object.assign(standard, profileClaims(user));
     else if (s === Scope.resourceOwner) Object.assign(claims, resourceOwnerClaims(store, user));
-    else if (s.startsWith(Scope.orgDomainPrimaryPrefix)) claims[CLAIM_ORG_DOMAIN_PRIMARY] = s.slice(Scope.orgDomainPrimaryPrefix.length);
+    else if (s.startsWith(Scope.orgDomainPrimaryPrefix))
+      claims[CLAIM_ORG_DOMAIN_PRIMARY] = s.slice(Scope.orgDomainPrimaryPrefix.length);
     else if (s.startsWith(Scope.orgIdPrefix)) {
       claims[CLAIM_ORG_ID] = s.slice(Scope.orgIdPrefix.length);
       Object.assign(claims, resourceOwnerClaims(store, user));
@@ -72,7 +73,11 @@ function roleClaims(store: EmulatorStore, zitadelProjectId: string, request: Use
   if (!request.currentProjectOnly && (requested.length > 0 || scope.includes(Scope.projectsRoles))) {
     roleAudience = addAudienceScopes([], scope, zitadelProjectId);
   }
-  if ((request.projectRoleAssertion || request.currentProjectOnly || roleAudience.length > 0 || requested.length > 0) && projectId !== '' && !roleAudience.includes(projectId)) {
+  if (
+    (request.projectRoleAssertion || request.currentProjectOnly || roleAudience.length > 0 || requested.length > 0) &&
+    projectId !== '' &&
+    !roleAudience.includes(projectId)
+  ) {
     roleAudience.push(projectId);
   }
   // Grants are not handed out unless roles were asked for (or the project asserts them).
@@ -80,7 +85,10 @@ function roleClaims(store: EmulatorStore, zitadelProjectId: string, request: Use
 
   const orgIds = roleOrgIds(scope);
   const grants = store.grants.filter(
-    (grant) => grant.userId === request.user.id && roleAudience.includes(grant.projectId) && (orgIds.length === 0 || orgIds.includes(grant.orgId)),
+    (grant) =>
+      grant.userId === request.user.id &&
+      roleAudience.includes(grant.projectId) &&
+      (orgIds.length === 0 || orgIds.includes(grant.orgId)),
   );
   const projects = new Map<string, RoleMap>();
   let requestProjectFound = false;
@@ -108,12 +116,17 @@ function roleClaims(store: EmulatorStore, zitadelProjectId: string, request: Use
 function resourceOwnerClaims(store: EmulatorStore, user: UserRecord): Record<string, unknown> {
   const org = store.orgs.get(user.orgId);
   if (org === undefined) return {};
-  return { [CLAIM_RESOURCE_OWNER_ID]: org.id, [CLAIM_RESOURCE_OWNER_NAME]: org.name, [CLAIM_RESOURCE_OWNER_PRIMARY_DOMAIN]: org.primaryDomain };
+  return {
+    [CLAIM_RESOURCE_OWNER_ID]: org.id,
+    [CLAIM_RESOURCE_OWNER_NAME]: org.name,
+    [CLAIM_RESOURCE_OWNER_PRIMARY_DOMAIN]: org.primaryDomain,
+  };
 }
 
 /** The `profile` scope's claims; a service user has only a name. */
 function profileClaims(user: UserRecord): Record<string, unknown> {
-  if (user.kind === 'machine') return { name: user.name, updated_at: user.changedAt, preferred_username: user.userName };
+  if (user.kind === 'machine')
+    return { name: user.name, updated_at: user.changedAt, preferred_username: user.userName };
   const claims: Record<string, unknown> = {
     name: user.displayName,
     given_name: user.firstName,
@@ -133,5 +146,7 @@ function emailClaims(user: UserRecord): Record<string, unknown> {
 }
 
 function omitEmpty(claims: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined && value !== '' && value !== false));
+  return Object.fromEntries(
+    Object.entries(claims).filter(([, value]) => value !== undefined && value !== '' && value !== false),
+  );
 }

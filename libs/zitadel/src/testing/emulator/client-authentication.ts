@@ -35,7 +35,8 @@ export function parseClientCredentials(form: Form, headers: IncomingHttpHeaders)
     if (assertionAuth || secretAuth) throw invalidRequest('client authentication must not use more than one method');
     const id = queryUnescape(basic.user);
     const secret = queryUnescape(basic.password);
-    if (id === undefined || secret === undefined) throw new OAuthFailure(400, 'invalid_client', 'invalid basic auth header');
+    if (id === undefined || secret === undefined)
+      throw new OAuthFailure(400, 'invalid_client', 'invalid basic auth header');
     clientId = id;
     clientSecret = secret;
   }

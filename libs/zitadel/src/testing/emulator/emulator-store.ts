@@ -132,7 +132,11 @@ export class EmulatorStore {
   /** A user by login name: the user name, or `userName@primaryDomain` of the user's organisation. */
   userByLoginName(loginName: string): UserRecord | undefined {
     for (const user of this.users.values()) {
-      if (user.userName === loginName || `${user.userName}@${this.orgs.get(user.orgId)?.primaryDomain ?? ''}` === loginName) return user;
+      if (
+        user.userName === loginName ||
+        `${user.userName}@${this.orgs.get(user.orgId)?.primaryDomain ?? ''}` === loginName
+      )
+        return user;
     }
     return undefined;
   }

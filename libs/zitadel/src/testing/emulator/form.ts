@@ -33,7 +33,9 @@ export function parseForm(request: EmulatorRequest): Form {
   const values = new Map<string, string[]>();
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const ok =
-    (!METHODS_WITH_FORM_BODY.has(request.method) || mediaType !== FORM_CONTENT_TYPE || parseQueryInto(request.body.toString('utf8'), values)) &&
+    (!METHODS_WITH_FORM_BODY.has(request.method) ||
+      mediaType !== FORM_CONTENT_TYPE ||
+      parseQueryInto(request.body.toString('utf8'), values)) &&
     parseQueryInto(request.query, values);
   if (!ok) throw invalidRequest('error parsing form');
   return new Form(values);

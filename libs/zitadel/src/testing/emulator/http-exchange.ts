@@ -19,11 +19,23 @@ export interface EmulatorResponse {
 }
 
 /** A JSON answer, as ZITADEL's OpenID endpoints send them (`application/json`). */
-export function jsonResponse(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): EmulatorResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): EmulatorResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
 /** A plain-text answer, as Go's `http.Error` and router send them. */
-export function textResponse(status: number, body: string, headers: Readonly<Record<string, string>> = {}): EmulatorResponse {
-  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers }, body };
+export function textResponse(
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): EmulatorResponse {
+  return {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers },
+    body,
+  };
 }

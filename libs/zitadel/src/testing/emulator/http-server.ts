@@ -74,7 +74,8 @@ export class EmulatorHttpServer {
     req.on('error', () => undefined);
     try {
       const fault = this.pipeline.faults.take(endpoint);
-      if (fault?.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: this.aborted.signal });
+      if (fault?.delayMs !== undefined && fault.delayMs > 0)
+        await sleep(fault.delayMs, undefined, { signal: this.aborted.signal });
       if (fault?.drop === true) {
         record(0);
         req.socket.destroy();
@@ -88,8 +89,18 @@ export class EmulatorHttpServer {
       const body = await readBody(req);
       const response =
         body === undefined
-          ? jsonResponse(413, { error: 'invalid_request', error_description: 'request body too large' }, { connection: 'close' })
-          : this.pipeline.handle(endpoint, { method, path, query: queryAt < 0 ? '' : url.slice(queryAt + 1), headers: req.headers, body });
+          ? jsonResponse(
+              413,
+              { error: 'invalid_request', error_description: 'request body too large' },
+              { connection: 'close' },
+            )
+          : this.pipeline.handle(endpoint, {
+              method,
+              path,
+              query: queryAt < 0 ? '' : url.slice(queryAt + 1),
+              headers: req.headers,
+              body,
+            });
       record(response.status);
       write(res, response);
     } catch {
@@ -123,7 +134,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 function faultResponse(fault: EmulatorFault): EmulatorResponse {
   if (fault.body === undefined) return { status: fault.status ?? 500, headers: { ...fault.headers }, body: '' };
-  if (typeof fault.body === 'string') return { status: fault.status ?? 500, headers: { 'content-type': 'text/plain; charset=utf-8', ...fault.headers }, body: fault.body };
+  if (typeof fault.body === 'string')
+    return {
+      status: fault.status ?? 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8', ...fault.headers },
+      body: fault.body,
+    };
   return jsonResponse(fault.status ?? 500, fault.body, fault.headers);
 }
 

@@ -39,7 +39,10 @@ export function introspectionEndpoint(request: EmulatorRequest, context: Emulato
 }
 
 /** `introspectionClientAuth`: the authenticated app, `unauthorized`, or `unknown` for an unparsable assertion. */
-function authenticateClient(credentials: ClientCredentials, context: EmulatorContext): AppRecord | 'unauthorized' | 'unknown' {
+function authenticateClient(
+  credentials: ClientCredentials,
+  context: EmulatorContext,
+): AppRecord | 'unauthorized' | 'unknown' {
   let clientId = credentials.clientId;
   if (credentials.clientAssertion !== '') {
     try {
@@ -66,7 +69,8 @@ function authenticateClient(credentials: ClientCredentials, context: EmulatorCon
 
 function introspect(token: string, client: AppRecord, context: EmulatorContext): Record<string, unknown> {
   const record = context.tokens.resolve(token);
-  if (record === undefined || !record.audience.some((aud) => aud === client.clientId || aud === client.projectId)) return INACTIVE;
+  if (record === undefined || !record.audience.some((aud) => aud === client.clientId || aud === client.projectId))
+    return INACTIVE;
   const user = context.store.users.get(record.userId);
   if (user === undefined) return INACTIVE;
   const info = buildUserInfo(context.store, context.zitadelProjectId, {

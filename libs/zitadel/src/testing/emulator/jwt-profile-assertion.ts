@@ -40,7 +40,8 @@ export interface AssertionClaims {
 export type AssertionKeyLookup = (keyId: string, issuer: string) => KeyObject | undefined;
 
 /** Why the key lookup failed, as ZITADEL's query layer reports it for the JWT-profile grant. */
-const KEY_NOT_FOUND = 'error fetching keys: ID=QUERY-Tha6f Message=Errors.AuthNKey.NotFound Parent=(sql: no rows in result set)';
+const KEY_NOT_FOUND =
+  'error fetching keys: ID=QUERY-Tha6f Message=Errors.AuthNKey.NotFound Parent=(sql: no rows in result set)';
 
 /**
  * Decodes an assertion's claims without verifying anything (`oidc.ParseToken`).
@@ -49,10 +50,14 @@ const KEY_NOT_FOUND = 'error fetching keys: ID=QUERY-Tha6f Message=Errors.AuthNK
  */
 export function parseAssertion(assertion: string): AssertionClaims {
   const parts = assertion.split('.');
-  if (parts.length !== 3) throw new AssertionRejected('parse', 'parsing of request failed: token contains an invalid number of segments');
+  if (parts.length !== 3)
+    throw new AssertionRejected('parse', 'parsing of request failed: token contains an invalid number of segments');
   const payload = decodeRawBase64Url(parts[1] as string);
   if (typeof payload === 'number') {
-    throw new AssertionRejected('parse', `parsing of request failed: malformed jwt payload: illegal base64 data at input byte ${payload}`);
+    throw new AssertionRejected(
+      'parse',
+      `parsing of request failed: malformed jwt payload: illegal base64 data at input byte ${payload}`,
+    );
   }
   return decodeClaims(payload.toString('utf8'));
 }
@@ -65,14 +70,20 @@ export function parseAssertion(assertion: string): AssertionClaims {
  *
  * @throws {AssertionRejected} with the library's error text.
  */
-export function verifyJwtAssertion(assertion: string, issuer: string, findKey: AssertionKeyLookup, nowMs: number = Date.now()): AssertionClaims {
+export function verifyJwtAssertion(
+  assertion: string,
+  issuer: string,
+  findKey: AssertionKeyLookup,
+  nowMs: number = Date.now(),
+): AssertionClaims {
   const claims = parseAssertion(assertion);
   if (!claims.audience.includes(issuer)) {
     throw new AssertionRejected('invalid', `audience is not valid: Audience must contain client_id ${goQuote(issuer)}`);
   }
   if (!(nowMs + OFFSET_MS < claims.expiresAt * 1000)) throw new AssertionRejected('invalid', 'token has expired');
   checkIssuedAt(claims.issuedAt, nowMs);
-  if (claims.issuer !== claims.subject) throw new AssertionRejected('invalid', 'delegation not allowed, issuer and sub must be identical');
+  if (claims.issuer !== claims.subject)
+    throw new AssertionRejected('invalid', 'delegation not allowed, issuer and sub must be identical');
   checkSignature(assertion, claims.issuer, findKey);
   return claims;
 }
@@ -82,7 +93,10 @@ function checkIssuedAt(issuedAt: number, nowMs: number): void {
   // Go's time.Round(time.Second) rounds half away from zero.
   const nowWithOffset = Math.round((nowMs + OFFSET_MS) / 1000);
   if (issuedAt > nowWithOffset) {
-    throw new AssertionRejected('invalid', `issuedAt of token is in the future: (iat: ${goTime(issuedAt)}, now with offset: ${goTime(nowWithOffset)})`);
+    throw new AssertionRejected(
+      'invalid',
+      `issuedAt of token is in the future: (iat: ${goTime(issuedAt)}, now with offset: ${goTime(nowWithOffset)})`,
+    );
   }
   const maxAge = Math.round((nowMs - MAX_AGE_MS) / 1000);
   if (issuedAt < maxAge) {
@@ -97,7 +111,8 @@ function checkSignature(assertion: string, issuer: string, findKey: AssertionKey
   const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = assertion.split('.');
   const headerBytes = decodeRawBase64Url(encodedHeader);
   const signature = decodeRawBase64Url(encodedSignature);
-  if (typeof headerBytes === 'number' || typeof signature === 'number') throw new AssertionRejected('parse', 'parsing of request failed');
+  if (typeof headerBytes === 'number' || typeof signature === 'number')
+    throw new AssertionRejected('parse', 'parsing of request failed');
   let header: unknown;
   try {
     header = JSON.parse(headerBytes.toString('utf8'));
@@ -106,14 +121,17 @@ function checkSignature(assertion: string, issuer: string, findKey: AssertionKey
   }
   if (!isRecord(header)) throw new AssertionRejected('parse', 'parsing of request failed');
   const alg = header['alg'];
-  if (typeof alg !== 'string' || !PARSABLE_ALGORITHMS.has(alg)) throw new AssertionRejected('invalid', 'signature algorithm not supported');
+  if (typeof alg !== 'string' || !PARSABLE_ALGORITHMS.has(alg))
+    throw new AssertionRejected('invalid', 'signature algorithm not supported');
   const kid = typeof header['kid'] === 'string' ? header['kid'] : '';
   const key = findKey(kid, issuer);
   if (key === undefined) throw new AssertionRejected('invalid', `invalid signature (${KEY_NOT_FOUND})`);
   if (!signatureValid(alg, `${encodedHeader}.${encodedPayload}`, signature, key)) {
     throw new AssertionRejected(
       'invalid',
-      alg === 'ES256' ? 'invalid signature (go-jose/go-jose: unknown/unsupported algorithm)' : 'invalid signature (go-jose/go-jose: error in cryptographic primitive)',
+      alg === 'ES256'
+        ? 'invalid signature (go-jose/go-jose: unknown/unsupported algorithm)'
+        : 'invalid signature (go-jose/go-jose: error in cryptographic primitive)',
     );
   }
 }
@@ -121,7 +139,8 @@ function checkSignature(assertion: string, issuer: string, findKey: AssertionKey
 /** RS256 or PS256 with the registered RSA key; ES256 cannot match an RSA key. */
 function signatureValid(alg: string, signingInput: string, signature: Buffer, key: KeyObject): boolean {
   if (alg === 'ES256' || key.asymmetricKeyType !== 'rsa') return false;
-  const padding = alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
+  const padding =
+    alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
   try {
     return verify('sha256', Buffer.from(signingInput, 'latin1'), { key, ...padding }, signature);
   } catch {
@@ -135,10 +154,18 @@ function decodeClaims(text: string): AssertionClaims {
     payload = JSON.parse(text);
   } catch {
     const first = text.trimStart()[0];
-    throw new AssertionRejected('json', first === undefined ? 'unexpected end of JSON input' : `invalid character '${first}' looking for beginning of value`);
+    throw new AssertionRejected(
+      'json',
+      first === undefined
+        ? 'unexpected end of JSON input'
+        : `invalid character '${first}' looking for beginning of value`,
+    );
   }
   if (!isRecord(payload)) {
-    throw new AssertionRejected('json', `json: cannot unmarshal ${jsonKind(payload)} into Go value of type oidc.JWTTokenRequest`);
+    throw new AssertionRejected(
+      'json',
+      `json: cannot unmarshal ${jsonKind(payload)} into Go value of type oidc.JWTTokenRequest`,
+    );
   }
   return {
     issuer: stringClaim(payload, 'iss'),
@@ -153,7 +180,10 @@ function stringClaim(payload: Record<string, unknown>, name: string): string {
   const value = payload[name];
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') {
-    throw new AssertionRejected('json', `json: cannot unmarshal ${jsonKind(value)} into Go struct field JWTTokenRequest.${name} of type string`);
+    throw new AssertionRejected(
+      'json',
+      `json: cannot unmarshal ${jsonKind(value)} into Go struct field JWTTokenRequest.${name} of type string`,
+    );
   }
   return value;
 }
@@ -163,7 +193,10 @@ function audienceClaim(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
-  throw new AssertionRejected('json', `json: cannot unmarshal ${jsonKind(value)} into Go struct field JWTTokenRequest.aud of type oidc.Audience`);
+  throw new AssertionRejected(
+    'json',
+    `json: cannot unmarshal ${jsonKind(value)} into Go struct field JWTTokenRequest.aud of type oidc.Audience`,
+  );
 }
 
 /** `oidc.Time`: seconds (a fraction is cut off), an RFC 3339 string, or null. */
@@ -173,11 +206,17 @@ function timeClaim(value: unknown): number {
   if (typeof value === 'string') {
     const ms = Date.parse(value);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
-      throw new AssertionRejected('json', `oidc.Time: parsing time ${goQuote(value)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
+      throw new AssertionRejected(
+        'json',
+        `oidc.Time: parsing time ${goQuote(value)} as "2006-01-02T15:04:05Z07:00": cannot parse`,
+      );
     }
     return Math.floor(ms / 1000);
   }
-  throw new AssertionRejected('json', `oidc.Time: unable to parse type ${goTypeName(value)} with value ${JSON.stringify(value)}`);
+  throw new AssertionRejected(
+    'json',
+    `oidc.Time: unable to parse type ${goTypeName(value)} with value ${JSON.stringify(value)}`,
+  );
 }
 
 /**

@@ -13,16 +13,26 @@ export function signJwt(key: SigningKey, claims: Record<string, unknown>): strin
  * The claims of a JWT this instance signed with one of its published keys (RS256), or
  * `undefined` for anything else: not a JWT, unknown `kid`, bad signature, other issuer.
  */
-export function verifyInstanceJwt(token: string, keys: SigningKeys, issuer: string): Record<string, unknown> | undefined {
+export function verifyInstanceJwt(
+  token: string,
+  keys: SigningKeys,
+  issuer: string,
+): Record<string, unknown> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = parts;
   const header = decodeJson(encodedHeader);
   const payload = decodeJson(encodedPayload);
-  if (header === undefined || payload === undefined || header['alg'] !== 'RS256' || typeof header['kid'] !== 'string') return undefined;
+  if (header === undefined || payload === undefined || header['alg'] !== 'RS256' || typeof header['kid'] !== 'string')
+    return undefined;
   const key = keys.find(header['kid']);
   if (key === undefined) return undefined;
-  const valid = verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`, 'latin1'), key.publicKey, Buffer.from(encodedSignature, 'base64url'));
+  const valid = verify(
+    'sha256',
+    Buffer.from(`${encodedHeader}.${encodedPayload}`, 'latin1'),
+    key.publicKey,
+    Buffer.from(encodedSignature, 'base64url'),
+  );
   return valid && payload['iss'] === issuer ? payload : undefined;
 }
 
@@ -39,7 +49,9 @@ function decodeJson(segment: string): Record<string, unknown> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

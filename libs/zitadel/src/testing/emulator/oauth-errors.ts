@@ -28,7 +28,10 @@ export class OAuthFailure extends Error {
 
   /** `{"error": ..., "error_description": ...}`; the description is left out when empty, as Go's `omitempty` does. */
   toResponse(headers: Readonly<Record<string, string>> = {}): EmulatorResponse {
-    const body = this.description === undefined || this.description === '' ? { error: this.error } : { error: this.error, error_description: this.description };
+    const body =
+      this.description === undefined || this.description === ''
+        ? { error: this.error }
+        : { error: this.error, error_description: this.description };
     return jsonResponse(this.status, body, headers);
   }
 }

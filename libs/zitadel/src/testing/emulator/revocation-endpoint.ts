@@ -43,7 +43,8 @@ function verifyOidcClient(credentials: ClientCredentials, context: EmulatorConte
   if (app?.kind !== 'oidc') throw new OAuthFailure(400, 'invalid_client', 'no active client not found');
   if (app.authMethod === 'client_secret_basic') {
     if (credentials.clientSecret === '') throw new OAuthFailure(400, 'invalid_client', 'empty client secret');
-    if (!secretMatches(app.secretHash, credentials.clientSecret)) throw new OAuthFailure(400, 'invalid_client', 'invalid secret');
+    if (!secretMatches(app.secretHash, credentials.clientSecret))
+      throw new OAuthFailure(400, 'invalid_client', 'invalid secret');
   } else if (app.authMethod === 'private_key_jwt') {
     if (credentials.clientAssertion === '') throw new OAuthFailure(400, 'invalid_client', 'empty client assertion');
     try {

@@ -28,7 +28,11 @@ export function endpointOf(path: string): EmulatorEndpoint {
  * Answers a request to an endpoint. Like ZITADEL's router, the OpenID endpoints take any method;
  * their parameters are read as Go reads a form (url-encoded body of POST/PUT/PATCH, query).
  */
-export function route(endpoint: EmulatorEndpoint, request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+export function route(
+  endpoint: EmulatorEndpoint,
+  request: EmulatorRequest,
+  context: EmulatorContext,
+): EmulatorResponse {
   switch (endpoint) {
     case 'discovery':
       return discoveryEndpoint(context.issuer);

@@ -22,8 +22,22 @@ export const Scope = {
   resourceOwner: 'urn:zitadel:iam:user:resourceowner',
 } as const;
 
-const STANDARD_SCOPES: ReadonlySet<string> = new Set([Scope.openid, Scope.profile, Scope.email, Scope.phone, Scope.address, Scope.offlineAccess]);
-const RESERVED_PREFIXES = [Scope.projectIdPrefix, Scope.rolePrefix, Scope.orgIdPrefix, Scope.orgDomainPrimaryPrefix, Scope.orgRoleIdPrefix, Scope.selectIdpPrefix];
+const STANDARD_SCOPES: ReadonlySet<string> = new Set([
+  Scope.openid,
+  Scope.profile,
+  Scope.email,
+  Scope.phone,
+  Scope.address,
+  Scope.offlineAccess,
+]);
+const RESERVED_PREFIXES = [
+  Scope.projectIdPrefix,
+  Scope.rolePrefix,
+  Scope.orgIdPrefix,
+  Scope.orgDomainPrimaryPrefix,
+  Scope.orgRoleIdPrefix,
+  Scope.selectIdpPrefix,
+];
 const RESERVED_SCOPES: ReadonlySet<string> = new Set([Scope.projectsRoles, Scope.userMetadata, Scope.resourceOwner]);
 
 /**
@@ -51,7 +65,9 @@ export function validateScopes(scope: readonly string[] | undefined): string[] {
 
 /** The scopes ZITADEL keeps: standard OpenID scopes and its reserved ones; others are dropped. */
 export function allowedScopes(scope: readonly string[]): string[] {
-  return scope.filter((s) => STANDARD_SCOPES.has(s) || RESERVED_SCOPES.has(s) || RESERVED_PREFIXES.some((prefix) => s.startsWith(prefix)));
+  return scope.filter(
+    (s) => STANDARD_SCOPES.has(s) || RESERVED_SCOPES.has(s) || RESERVED_PREFIXES.some((prefix) => s.startsWith(prefix)),
+  );
 }
 
 /**
@@ -75,7 +91,11 @@ export function checkOrgScopes(scope: readonly string[], user: UserRecord, store
  * id (`zitadel` meaning ZITADEL's own project) to the audience, once. ZITADEL does not check that
  * the project exists.
  */
-export function addAudienceScopes(audience: readonly string[], scope: readonly string[], zitadelProjectId: string): string[] {
+export function addAudienceScopes(
+  audience: readonly string[],
+  scope: readonly string[],
+  zitadelProjectId: string,
+): string[] {
   const result = [...audience];
   for (const s of scope) {
     if (!(s.startsWith(Scope.projectIdPrefix) && s.endsWith(Scope.audSuffix))) continue;

@@ -54,7 +54,8 @@ function jwtProfileGrant(form: Form, context: EmulatorContext): EmulatorResponse
  * refused assertion with 500 `server_error` "Errors.Internal" (zitadel/zitadel#12692).
  */
 function assertionFailure(error: AssertionRejected, context: EmulatorContext): OAuthFailure {
-  if (context.settings.jwtProfileErrors === 'server_error') return new OAuthFailure(500, 'server_error', 'Errors.Internal');
+  if (context.settings.jwtProfileErrors === 'server_error')
+    return new OAuthFailure(500, 'server_error', 'Errors.Internal');
   if (error.kind === 'parse') return new OAuthFailure(400, 'invalid_request', error.message);
   if (error.kind === 'json') return new OAuthFailure(500, 'server_error', error.message);
   return new OAuthFailure(400, 'invalid_grant', error.message);
@@ -65,13 +66,20 @@ function clientCredentialsGrant(form: Form, request: EmulatorRequest, context: E
   const credentials = parseClientCredentials(form, request.headers);
   const user = context.store.userByLoginName(credentials.clientId);
   if (user === undefined) throw new OAuthFailure(400, 'invalid_client', 'client not found');
-  if (user.kind !== 'machine' || user.secretHash === undefined) throw zitadelError(400, 'Errors.User.Machine.Secret.NotExisting');
-  if (!secretMatches(user.secretHash, credentials.clientSecret)) throw zitadelError(400, 'Errors.User.Machine.Secret.Invalid');
+  if (user.kind !== 'machine' || user.secretHash === undefined)
+    throw zitadelError(400, 'Errors.User.Machine.Secret.NotExisting');
+  if (!secretMatches(user.secretHash, credentials.clientSecret))
+    throw zitadelError(400, 'Errors.User.Machine.Secret.Invalid');
   return issueForServiceUser(user, form, context, ['pwd']);
 }
 
 /** The common end of both grants: scopes, audience, session, token response. */
-function issueForServiceUser(user: MachineUserRecord, form: Form, context: EmulatorContext, amr: string[]): EmulatorResponse {
+function issueForServiceUser(
+  user: MachineUserRecord,
+  form: Form,
+  context: EmulatorContext,
+  amr: string[],
+): EmulatorResponse {
   const requested = splitScope(form.get('scope'), form.has('scope'));
   const scope = checkOrgScopes(validateScopes(requested), user, context.store);
   const lifetime = context.settings.accessTokenLifetimeSeconds;

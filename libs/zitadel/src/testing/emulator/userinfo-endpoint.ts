@@ -23,13 +23,15 @@ export function userinfoEndpoint(request: EmulatorRequest, context: EmulatorCont
     if (token === '') throw new OAuthFailure(401, 'invalid_request', 'access token missing');
     const record = context.tokens.resolve(token);
     const user = record === undefined ? undefined : context.store.users.get(record.userId);
-    if (record === undefined || user === undefined) throw new OAuthFailure(401, 'access_denied', 'access token invalid');
+    if (record === undefined || user === undefined)
+      throw new OAuthFailure(401, 'access_denied', 'access token invalid');
     const app = context.store.appByClientId(record.clientId);
     const info = buildUserInfo(context.store, context.zitadelProjectId, {
       user,
       scope: record.scope,
       projectId: app?.projectId ?? '',
-      projectRoleAssertion: app === undefined ? false : (context.store.projects.get(app.projectId)?.assertRolesOnAuthentication ?? false),
+      projectRoleAssertion:
+        app === undefined ? false : (context.store.projects.get(app.projectId)?.assertRolesOnAuthentication ?? false),
       userInfoAssertion: true,
       currentProjectOnly: false,
       roleAssertion: true,

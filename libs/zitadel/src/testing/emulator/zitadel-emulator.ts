@@ -1,6 +1,13 @@
 import { AccessTokens } from './access-tokens.js';
 import type { EmulatorContext, EmulatorSettings } from './emulator-context.js';
-import { EmulatorStore, sha256, type AppRecord, type ProjectRecord, type PublicKeyRecord, type UserRecord } from './emulator-store.js';
+import {
+  EmulatorStore,
+  sha256,
+  type AppRecord,
+  type ProjectRecord,
+  type PublicKeyRecord,
+  type UserRecord,
+} from './emulator-store.js';
 import type {
   ApplicationKeyFile,
   CreateApiApplicationOptions,
@@ -84,9 +91,22 @@ export class ZitadelEmulator {
     const issuer = http.url;
     this.zitadelProjectId = newId();
     this.tokens = new AccessTokens(this.store, keys, () => issuer, this.zitadelProjectId);
-    this.context = { issuer, store: this.store, keys, tokens: this.tokens, zitadelProjectId: this.zitadelProjectId, settings };
+    this.context = {
+      issuer,
+      store: this.store,
+      keys,
+      tokens: this.tokens,
+      zitadelProjectId: this.zitadelProjectId,
+      settings,
+    };
     this.defaultOrg = this.createOrg({ name: 'ZITADEL', primaryDomain: 'zitadel.localhost' });
-    this.store.projects.set(this.zitadelProjectId, { id: this.zitadelProjectId, name: 'ZITADEL', orgId: this.defaultOrg.id, assertRolesOnAuthentication: false, roles: new Map() });
+    this.store.projects.set(this.zitadelProjectId, {
+      id: this.zitadelProjectId,
+      name: 'ZITADEL',
+      orgId: this.defaultOrg.id,
+      assertRolesOnAuthentication: false,
+      roles: new Map(),
+    });
   }
 
   /**
@@ -95,8 +115,12 @@ export class ZitadelEmulator {
    */
   static async start(options: ZitadelEmulatorOptions = {}): Promise<ZitadelEmulator> {
     const lifetime = options.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
-    if (!Number.isInteger(lifetime) || lifetime < 1) throw new RangeError('ZitadelEmulator.start: "accessTokenLifetimeSeconds" must be a positive integer');
-    const settings: EmulatorSettings = { accessTokenLifetimeSeconds: lifetime, jwtProfileErrors: options.jwtProfileErrors ?? 'invalid_grant' };
+    if (!Number.isInteger(lifetime) || lifetime < 1)
+      throw new RangeError('ZitadelEmulator.start: "accessTokenLifetimeSeconds" must be a positive integer');
+    const settings: EmulatorSettings = {
+      accessTokenLifetimeSeconds: lifetime,
+      jwtProfileErrors: options.jwtProfileErrors ?? 'invalid_grant',
+    };
     const keys = await SigningKeys.create();
     const faults = new Faults();
     const log = new RequestLog();
@@ -105,7 +129,8 @@ export class ZitadelEmulator {
       endpointOf,
       faults,
       log,
-      handle: (endpoint, request) => (context === undefined ? jsonResponse(503, { error: 'server_error' }) : route(endpoint, request, context)),
+      handle: (endpoint, request) =>
+        context === undefined ? jsonResponse(503, { error: 'server_error' }) : route(endpoint, request, context),
     });
     const emulator = new ZitadelEmulator(http, keys, faults, log, settings);
     context = emulator.context;
@@ -158,7 +183,9 @@ export class ZitadelEmulator {
   createOrg(options: CreateOrgOptions): EmulatorOrg {
     const primaryDomain = options.primaryDomain ?? `${slug(options.name, '-')}.localhost`;
     if ([...this.store.orgs.values()].some((org) => org.primaryDomain === primaryDomain)) {
-      throw new ZitadelEmulatorError(`createOrg: the domain "${primaryDomain}" is already an organisation's primary domain`);
+      throw new ZitadelEmulatorError(
+        `createOrg: the domain "${primaryDomain}" is already an organisation's primary domain`,
+      );
     }
     const org = { id: newId(), name: options.name, primaryDomain };
     this.store.orgs.set(org.id, org);
@@ -168,7 +195,13 @@ export class ZitadelEmulator {
   /** Creates a project in an organisation (default: the default organisation). */
   createProject(options: CreateProjectOptions): EmulatorProject {
     const orgId = this.requireOrg(options.orgId ?? this.defaultOrg.id, 'createProject').id;
-    const project = { id: newId(), name: options.name, orgId, assertRolesOnAuthentication: options.assertRolesOnAuthentication ?? false, roles: new Map() };
+    const project = {
+      id: newId(),
+      name: options.name,
+      orgId,
+      assertRolesOnAuthentication: options.assertRolesOnAuthentication ?? false,
+      roles: new Map(),
+    };
     this.store.projects.set(project.id, project);
     return { id: project.id, name: project.name, orgId };
   }
@@ -176,7 +209,8 @@ export class ZitadelEmulator {
   /** Adds a role to a project. @throws {ZitadelEmulatorError} unknown project, or the role exists. */
   addProjectRole(projectId: string, role: ProjectRoleOptions): void {
     const project = this.requireProject(projectId, 'addProjectRole');
-    if (project.roles.has(role.key)) throw new ZitadelEmulatorError(`addProjectRole: project ${projectId} already has the role "${role.key}"`);
+    if (project.roles.has(role.key))
+      throw new ZitadelEmulatorError(`addProjectRole: project ${projectId} already has the role "${role.key}"`);
     project.roles.set(role.key, { key: role.key, displayName: role.displayName ?? role.key, group: role.group ?? '' });
   }
 
@@ -237,7 +271,13 @@ export class ZitadelEmulator {
     const user = this.store.users.get(userId);
     if (user?.kind !== 'machine') throw new ZitadelEmulatorError(`addServiceUserKey: no service user ${userId}`);
     const { keyId, pem } = await this.newKey(user.keys, options.expirationDate);
-    return { type: 'serviceaccount', keyId, key: pem, expirationDate: options.expirationDate === undefined ? NEVER_EXPIRES : rfc3339(options.expirationDate), userId };
+    return {
+      type: 'serviceaccount',
+      keyId,
+      key: pem,
+      expirationDate: options.expirationDate === undefined ? NEVER_EXPIRES : rfc3339(options.expirationDate),
+      userId,
+    };
   }
 
   /**
@@ -254,7 +294,13 @@ export class ZitadelEmulator {
    * Pass its client id to {@link issueToken}; it can revoke its users' tokens.
    */
   async createOidcApplication(options: CreateOidcApplicationOptions): Promise<EmulatorOidcApplication> {
-    const { app, secret } = this.addApp('oidc', options.authMethod, options, options.accessTokenRoleAssertion ?? false, 'createOidcApplication');
+    const { app, secret } = this.addApp(
+      'oidc',
+      options.authMethod,
+      options,
+      options.accessTokenRoleAssertion ?? false,
+      'createOidcApplication',
+    );
     return this.appCredentials(app, secret, undefined);
   }
 
@@ -269,10 +315,19 @@ export class ZitadelEmulator {
     if (!this.store.users.has(options.userId)) throw new ZitadelEmulatorError(`grantRoles: no user ${options.userId}`);
     const orgId = this.requireOrg(options.orgId ?? project.orgId, 'grantRoles').id;
     for (const key of options.roleKeys) {
-      if (!project.roles.has(key)) throw new ZitadelEmulatorError(`grantRoles: project ${project.id} has no role "${key}"`);
+      if (!project.roles.has(key))
+        throw new ZitadelEmulatorError(`grantRoles: project ${project.id} has no role "${key}"`);
     }
-    const existing = this.store.grants.find((g) => g.userId === options.userId && g.projectId === project.id && g.orgId === orgId);
-    if (existing === undefined) this.store.grants.push({ userId: options.userId, projectId: project.id, orgId, roles: new Set(options.roleKeys) });
+    const existing = this.store.grants.find(
+      (g) => g.userId === options.userId && g.projectId === project.id && g.orgId === orgId,
+    );
+    if (existing === undefined)
+      this.store.grants.push({
+        userId: options.userId,
+        projectId: project.id,
+        orgId,
+        roles: new Set(options.roleKeys),
+      });
     else for (const key of options.roleKeys) existing.roles.add(key);
   }
 
@@ -307,7 +362,11 @@ export class ZitadelEmulator {
     const issued = this.tokens.issue({
       user,
       clientId: options.clientId ?? user.userName,
-      audience: addAudienceScopes(app === undefined ? [] : [app.clientId, app.projectId], requested, this.zitadelProjectId),
+      audience: addAudienceScopes(
+        app === undefined ? [] : [app.clientId, app.projectId],
+        requested,
+        this.zitadelProjectId,
+      ),
       scope: checkOrgScopes(allowedScopes(requested), user, this.store),
       format: options.type ?? (user.kind === 'machine' ? user.accessTokenType : 'opaque'),
       lifetimeSeconds: options.expiresIn ?? this.context.settings.accessTokenLifetimeSeconds,
@@ -357,7 +416,8 @@ export class ZitadelEmulator {
   ): { app: AppRecord; secret: string | undefined } {
     const project = this.requireProject(options.projectId, caller);
     const clientId = options.clientId ?? `${newId()}@${slug(project.name, '_')}`;
-    if (this.store.appByClientId(clientId) !== undefined) throw new ZitadelEmulatorError(`${caller}: the client id "${clientId}" is taken`);
+    if (this.store.appByClientId(clientId) !== undefined)
+      throw new ZitadelEmulatorError(`${caller}: the client id "${clientId}" is taken`);
     if (options.clientSecret !== undefined && authMethod !== 'client_secret_basic') {
       throw new ZitadelEmulatorError(`${caller}: a clientSecret needs authMethod "client_secret_basic"`);
     }
@@ -378,17 +438,30 @@ export class ZitadelEmulator {
   }
 
   /** The new app's credentials: the secret (handed out once, as ZITADEL does; only its hash stays) or a key file. */
-  private async appCredentials(app: AppRecord, secret: string | undefined, keyExpiration: Date | undefined): Promise<EmulatorApiApplication> {
+  private async appCredentials(
+    app: AppRecord,
+    secret: string | undefined,
+    keyExpiration: Date | undefined,
+  ): Promise<EmulatorApiApplication> {
     const base = { appId: app.appId, clientId: app.clientId, projectId: app.projectId };
     if (secret !== undefined) return { ...base, clientSecret: secret };
     if (app.authMethod !== 'private_key_jwt') return base;
     const { keyId, pem } = await this.newKey(app.keys, keyExpiration);
-    const keyFile: ApplicationKeyFile = { type: 'application', keyId, key: pem, appId: app.appId, clientId: app.clientId };
+    const keyFile: ApplicationKeyFile = {
+      type: 'application',
+      keyId,
+      key: pem,
+      appId: app.appId,
+      clientId: app.clientId,
+    };
     if (keyExpiration !== undefined) keyFile.expirationDate = rfc3339(keyExpiration);
     return { ...base, keyFile };
   }
 
-  private async newKey(keys: Map<string, PublicKeyRecord>, expiration: Date | undefined): Promise<{ keyId: string; pem: string }> {
+  private async newKey(
+    keys: Map<string, PublicKeyRecord>,
+    expiration: Date | undefined,
+  ): Promise<{ keyId: string; pem: string }> {
     const { privateKey, publicKey } = await generateRsaKeyPair();
     const keyId = newId();
     keys.set(keyId, { keyId, publicKey, expiresAt: expiration?.getTime() });

@@ -53,10 +53,30 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
   IAM_OWNER_VIEWER: READ,
   IAM_USER_MANAGER: ['user.read', 'user.write', 'user.grant.read', 'user.grant.write', 'org.member.read'],
   ORG_OWNER: ALL,
-  ORG_USER_MANAGER: ['user.read', 'user.write', 'user.grant.read', 'user.grant.write', 'org.member.read', 'project.role.read'],
+  ORG_USER_MANAGER: [
+    'user.read',
+    'user.write',
+    'user.grant.read',
+    'user.grant.write',
+    'org.member.read',
+    'project.role.read',
+  ],
   ORG_OWNER_VIEWER: READ,
-  ORG_USER_PERMISSION_EDITOR: ['user.read', 'user.grant.read', 'user.grant.write', 'org.member.read', 'project.role.read'],
-  ORG_PROJECT_PERMISSION_EDITOR: ['user.read', 'user.grant.read', 'user.grant.write', 'org.member.read', 'project.role.read', 'project.role.write'],
+  ORG_USER_PERMISSION_EDITOR: [
+    'user.read',
+    'user.grant.read',
+    'user.grant.write',
+    'org.member.read',
+    'project.role.read',
+  ],
+  ORG_PROJECT_PERMISSION_EDITOR: [
+    'user.read',
+    'user.grant.read',
+    'user.grant.write',
+    'org.member.read',
+    'project.role.read',
+    'project.role.write',
+  ],
   ORG_PROJECT_CREATOR: ['user.read'],
 };
 
@@ -81,22 +101,38 @@ export function authenticate(request: EmulatorRequest, context: EmulatorContext)
   if (parts.length !== 2) throw new GrpcFailure(GrpcCode.unauthenticated, 'invalid auth header', 'AUTH-7fs1e');
   const record = context.tokens.resolve(parts[1] ?? '');
   const user = record === undefined ? undefined : context.store.users.get(record.userId);
-  if (record === undefined || user === undefined) throw new GrpcFailure(GrpcCode.unauthenticated, 'invalid token', 'APP-Reb32');
-  if (!record.audience.includes(context.zitadelProjectId)) throw new GrpcFailure(GrpcCode.unauthenticated, 'invalid audience', 'APP-Zxfako');
+  if (record === undefined || user === undefined)
+    throw new GrpcFailure(GrpcCode.unauthenticated, 'invalid token', 'APP-Reb32');
+  if (!record.audience.includes(context.zitadelProjectId))
+    throw new GrpcFailure(GrpcCode.unauthenticated, 'invalid audience', 'APP-Zxfako');
   const requested = headerValue(request, 'x-zitadel-orgid');
   const orgId = requested === '' ? user.orgId : requested;
-  if (!context.store.orgs.has(orgId)) throw new GrpcFailure(GrpcCode.permissionDenied, "Organisation doesn't exist", 'AUTH-Bs7Ds');
+  if (!context.store.orgs.has(orgId))
+    throw new GrpcFailure(GrpcCode.permissionDenied, "Organisation doesn't exist", 'AUTH-Bs7Ds');
   return { user, orgId };
 }
 
 /** Whether a user holds a permission in an organisation, through an instance or organisation membership. */
-export function hasPermission(context: EmulatorContext, userId: string, orgId: string, permission: Permission): boolean {
-  const roles = [...(context.store.instanceMembers.get(userId) ?? []), ...(context.store.orgMembers.get(orgId)?.get(userId) ?? [])];
+export function hasPermission(
+  context: EmulatorContext,
+  userId: string,
+  orgId: string,
+  permission: Permission,
+): boolean {
+  const roles = [
+    ...(context.store.instanceMembers.get(userId) ?? []),
+    ...(context.store.orgMembers.get(orgId)?.get(userId) ?? []),
+  ];
   return roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission) === true);
 }
 
 /** @throws {GrpcFailure} 7 "No matching permissions found" (`checkUserPermissions`). */
-export function requirePermission(context: EmulatorContext, caller: Caller, permission: Permission, orgId: string = caller.orgId): void {
+export function requirePermission(
+  context: EmulatorContext,
+  caller: Caller,
+  permission: Permission,
+  orgId: string = caller.orgId,
+): void {
   if (!hasPermission(context, caller.user.id, orgId, permission)) {
     throw new GrpcFailure(GrpcCode.permissionDenied, 'No matching permissions found', 'AUTH-5mWD2');
   }

@@ -32,7 +32,11 @@ export function checkString(message: string, field: string, value: string, rule:
   const length = [...value].length;
   const min = rule.min ?? 0;
   if (length < min || length > rule.max) {
-    throw invalidField(message, field, min === 0 ? `value length must be at most ${rule.max} runes` : lengthRule(min, rule.max));
+    throw invalidField(
+      message,
+      field,
+      min === 0 ? `value length must be at most ${rule.max} runes` : lengthRule(min, rule.max),
+    );
   }
   if (rule.prefix !== undefined && value !== '' && !value.startsWith(rule.prefix)) {
     throw invalidField(message, field, `value does not have prefix ${JSON.stringify(rule.prefix)}`);
@@ -60,5 +64,6 @@ export function embedded<T>(message: string, field: string, check: () => T): T {
 
 /** An email address as ZITADEL's `EmailAddress.Validate` accepts it (roughly: one `@`, no spaces). */
 export function checkEmailSyntax(email: string): void {
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new GrpcFailure(GrpcCode.invalidArgument, 'Errors.User.Email.Invalid', 'EMU-Em4il');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new GrpcFailure(GrpcCode.invalidArgument, 'Errors.User.Email.Invalid', 'EMU-Em4il');
 }

@@ -61,7 +61,11 @@ export class GrpcFailure extends Error {
     const body =
       this.id === undefined
         ? { code: this.code, message: this.message }
-        : { code: this.code, message: this.message, details: [{ '@type': ERROR_DETAIL_TYPE, id: this.id, message: this.key }] };
+        : {
+            code: this.code,
+            message: this.message,
+            details: [{ '@type': ERROR_DETAIL_TYPE, id: this.id, message: this.key }],
+          };
     return jsonResponse(HTTP_STATUS[this.code] ?? 500, body);
   }
 }
@@ -73,5 +77,7 @@ export function invalidField(message: string, field: string, rule: string): Grpc
 
 /** protoc-gen-validate's text for a string length rule. */
 export function lengthRule(min: number, max: number): string {
-  return min === max ? `value length must be ${min} runes` : `value length must be between ${min} and ${max} runes, inclusive`;
+  return min === max
+    ? `value length must be ${min} runes`
+    : `value length must be between ${min} and ${max} runes, inclusive`;
 }

@@ -33,14 +33,23 @@ export function readListQuery(body: ProtoMessage): ListQuery {
   const query = body.message('query');
   const limit = query?.uint32('limit') ?? 0;
   if (limit > MAX_LIMIT) throw new GrpcFailure(GrpcCode.invalidArgument, 'Errors.Query.LimitExceeded', 'EMU-L1m1t');
-  return { offset: query?.uint64('offset') ?? 0n, limit: limit === 0 ? MAX_LIMIT : limit, asc: query?.bool('asc') ?? false };
+  return {
+    offset: query?.uint64('offset') ?? 0n,
+    limit: limit === 0 ? MAX_LIMIT : limit,
+    asc: query?.bool('asc') ?? false,
+  };
 }
 
 /**
  * One page of `items`, each written with `view`, and its `details` (`zitadel.v1.ListDetails`; a
  * total of 0 and an empty result are left out, as protojson does).
  */
-export function listPage<T>(items: readonly T[], query: ListQuery, state: ManagementState, view: (item: T) => Record<string, unknown>): Record<string, unknown> {
+export function listPage<T>(
+  items: readonly T[],
+  query: ListQuery,
+  state: ManagementState,
+  view: (item: T) => Record<string, unknown>,
+): Record<string, unknown> {
   const start = query.offset > BigInt(items.length) ? items.length : Number(query.offset);
   const page = items.slice(start, start + query.limit).map(view);
   const details: Record<string, unknown> = {};

@@ -71,7 +71,10 @@ export function handleManagementCall(request: EmulatorRequest, context: Emulator
     try {
       const decoded = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, decodeSegment(value)]));
       const body = request.method === 'GET' || request.method === 'DELETE' ? ProtoMessage.empty() : readBody(request);
-      return jsonResponse(200, candidate.endpoint({ request, context, state: managementState(context.store), body, params: decoded }));
+      return jsonResponse(
+        200,
+        candidate.endpoint({ request, context, state: managementState(context.store), body, params: decoded }),
+      );
     } catch (error) {
       if (error instanceof GrpcFailure) return error.toResponse();
       throw error;

@@ -25,10 +25,13 @@ export function addOrgMember({ request, context, state, body }: Call): Record<st
   const userId = checkString('AddOrgMemberRequest', 'UserId', body.string('userId'), { min: 1, max: 200 });
   const roles = body.strings('roles');
   if (roles.length === 0) throw new GrpcFailure(GrpcCode.invalidArgument, 'Errors.Invalid.Argument', 'V2-PfYhb');
-  if (roles.some((role) => !ORG_MEMBER_ROLES.includes(role))) throw new GrpcFailure(GrpcCode.invalidArgument, 'Errors.Org.MemberInvalid', 'Org-4N8es');
-  if (!context.store.users.has(userId)) throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.User.NotFound', 'ORG-GoXOn');
+  if (roles.some((role) => !ORG_MEMBER_ROLES.includes(role)))
+    throw new GrpcFailure(GrpcCode.invalidArgument, 'Errors.Org.MemberInvalid', 'Org-4N8es');
+  if (!context.store.users.has(userId))
+    throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.User.NotFound', 'ORG-GoXOn');
   let members = context.store.orgMembers.get(caller.orgId);
-  if (members?.has(userId) === true) throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.Org.Member.AlreadyExists', 'ORG-poWwe');
+  if (members?.has(userId) === true)
+    throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.Org.Member.AlreadyExists', 'ORG-poWwe');
   if (members === undefined) context.store.orgMembers.set(caller.orgId, (members = new Map()));
   members.set(userId, [...new Set(roles)]);
   return { details: objectDetails(state.touch(MetaKey.member(caller.orgId, userId)), caller.orgId) };
@@ -43,7 +46,9 @@ export function listOrgMembers({ request, context, state, body }: Call): Record<
   const members = [...(context.store.orgMembers.get(caller.orgId) ?? new Map<string, string[]>())].filter(([userId]) =>
     filters.every((matches) => matches(userId, context.store.users.get(userId))),
   );
-  return listPage(members, query, state, ([userId, roles]) => memberV1(context.store, state, caller.orgId, userId, roles));
+  return listPage(members, query, state, ([userId, roles]) =>
+    memberV1(context.store, state, caller.orgId, userId, roles),
+  );
 }
 
 /**
@@ -55,7 +60,8 @@ export function removeOrgMember({ request, context, state, params }: Call): Reco
   requirePermission(context, caller, 'org.member.delete');
   const userId = checkString('RemoveOrgMemberRequest', 'UserId', params['userId'] ?? '', { min: 1, max: 200 });
   const members = context.store.orgMembers.get(caller.orgId);
-  if (members?.delete(userId) !== true) return { details: { changeDate: '0001-01-01T00:00:00Z', resourceOwner: caller.orgId } };
+  if (members?.delete(userId) !== true)
+    return { details: { changeDate: '0001-01-01T00:00:00Z', resourceOwner: caller.orgId } };
   return { details: objectDetails(state.forget(MetaKey.member(caller.orgId, userId)), caller.orgId) };
 }
 

@@ -14,7 +14,8 @@ import { objectDetails, roleV1 } from './views.js';
  */
 export function ownProject(context: EmulatorContext, projectId: string, orgId: string): ProjectRecord {
   const project = context.store.projects.get(projectId);
-  if (project === undefined || project.orgId !== orgId) throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Project.NotFound', 'EMU-Pr0jN');
+  if (project === undefined || project.orgId !== orgId)
+    throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Project.NotFound', 'EMU-Pr0jN');
   return project;
 }
 
@@ -28,7 +29,8 @@ export function addProjectRole({ request, context, state, body, params }: Call):
   const displayName = checkString(M, 'DisplayName', body.string('displayName'), { min: 1, max: 200 });
   const group = checkString(M, 'Group', body.string('group'), { max: 200 });
   const project = ownProject(context, projectId, caller.orgId);
-  if (project.roles.has(key)) throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.Project.Role.AlreadyExists', 'EMU-R0leX');
+  if (project.roles.has(key))
+    throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.Project.Role.AlreadyExists', 'EMU-R0leX');
   project.roles.set(key, { key, displayName, group });
   return { details: objectDetails(state.touch(MetaKey.role(project.id, key)), project.orgId) };
 }
@@ -40,11 +42,17 @@ export function addProjectRole({ request, context, state, body, params }: Call):
 export function listProjectRoles({ request, context, state, body, params }: Call): Record<string, unknown> {
   const caller = authenticate(request, context);
   requirePermission(context, caller, 'project.role.read');
-  const projectId = checkString('ListProjectRolesRequest', 'ProjectId', params['projectId'] ?? '', { min: 1, max: 200 });
+  const projectId = checkString('ListProjectRolesRequest', 'ProjectId', params['projectId'] ?? '', {
+    min: 1,
+    max: 200,
+  });
   const query = readListQuery(body);
   const filters = body.messages('queries').map(roleFilter);
   const project = context.store.projects.get(projectId);
-  const roles = project === undefined || project.orgId !== caller.orgId ? [] : [...project.roles.values()].filter((role) => filters.every((matches) => matches(role)));
+  const roles =
+    project === undefined || project.orgId !== caller.orgId
+      ? []
+      : [...project.roles.values()].filter((role) => filters.every((matches) => matches(role)));
   return listPage(roles, query, state, (role) => roleV1(state, project as ProjectRecord, role));
 }
 

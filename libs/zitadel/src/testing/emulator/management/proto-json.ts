@@ -53,7 +53,8 @@ export class ProtoMessage {
     const value = this.raw(name);
     if (value === undefined) return 0;
     const number = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0xffffffff) throw this.invalid(name, 'uint32', value);
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0xffffffff)
+      throw this.invalid(name, 'uint32', value);
     return number;
   }
 
@@ -62,7 +63,8 @@ export class ProtoMessage {
     const value = this.raw(name);
     if (value === undefined) return values[0] as T;
     if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < values.length) return values[value] as T;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < values.length)
+      return values[value] as T;
     throw this.invalid(name, 'enum', value);
   }
 
@@ -113,7 +115,10 @@ export class ProtoMessage {
 
   private invalid(name: string, type: string, value: unknown): GrpcFailure {
     const shown = JSON.stringify(value) ?? String(value);
-    return new GrpcFailure(GrpcCode.invalidArgument, `proto: (${this.child(name)}): invalid value for ${type} type: ${shown.slice(0, 40)}`);
+    return new GrpcFailure(
+      GrpcCode.invalidArgument,
+      `proto: (${this.child(name)}): invalid value for ${type} type: ${shown.slice(0, 40)}`,
+    );
   }
 }
 
@@ -130,7 +135,8 @@ export function readBody(request: EmulatorRequest): ProtoMessage {
   } catch {
     throw new GrpcFailure(GrpcCode.invalidArgument, 'proto: syntax error: invalid JSON');
   }
-  if (!isObject(value)) throw new GrpcFailure(GrpcCode.invalidArgument, 'proto: syntax error: the body is not a JSON object');
+  if (!isObject(value))
+    throw new GrpcFailure(GrpcCode.invalidArgument, 'proto: syntax error: the body is not a JSON object');
   return new ProtoMessage(value, '');
 }
 

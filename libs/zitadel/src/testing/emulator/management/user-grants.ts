@@ -23,10 +23,13 @@ export function addUserGrant({ request, context, state, body, params }: Call): R
   const projectId = checkString(M, 'ProjectId', body.string('projectId'), { min: 1, max: 200 });
   const projectGrantId = checkString(M, 'ProjectGrantId', body.string('projectGrantId'), { max: 200 });
   const roleKeys = [...new Set(body.strings('roleKeys'))];
-  if (!context.store.users.has(userId)) throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.User.NotFound', 'EMU-Us3rP');
-  if (projectGrantId !== '') throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Project.Grant.NotFound', 'EMU-Pr0jG');
+  if (!context.store.users.has(userId))
+    throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.User.NotFound', 'EMU-Us3rP');
+  if (projectGrantId !== '')
+    throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Project.Grant.NotFound', 'EMU-Pr0jG');
   const project = ownProject(context, projectId, caller.orgId);
-  if (roleKeys.some((key) => !project.roles.has(key))) throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Project.Role.NotFound', 'EMU-R0leN');
+  if (roleKeys.some((key) => !project.roles.has(key)))
+    throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Project.Role.NotFound', 'EMU-R0leN');
   if (context.store.grants.some((g) => g.userId === userId && g.projectId === projectId && g.orgId === caller.orgId)) {
     throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.UserGrant.AlreadyExists', 'EMU-Gr4nX');
   }
@@ -42,7 +45,9 @@ export function listUserGrants({ request, context, state, body }: Call): Record<
   requirePermission(context, caller, 'user.grant.read');
   const query = readListQuery(body);
   const filters = body.messages('queries').map((q) => grantFilter(q, context.store));
-  const grants = context.store.grants.filter((grant) => grant.orgId === caller.orgId && filters.every((matches) => matches(grant)));
+  const grants = context.store.grants.filter(
+    (grant) => grant.orgId === caller.orgId && filters.every((matches) => matches(grant)),
+  );
   return listPage(grants, query, state, (grant) => userGrantV1(context.store, state, grant));
 }
 
@@ -65,7 +70,8 @@ function grantFilter(query: ProtoMessage, store: EmulatorStore): (grant: GrantRe
   ];
   const which = query.oneof(names);
   const criterion = which === undefined ? undefined : query.message(which);
-  if (which === undefined || criterion === undefined) throw invalidField('UserGrantQuery', 'Query', 'value is required');
+  if (which === undefined || criterion === undefined)
+    throw invalidField('UserGrantQuery', 'Query', 'value is required');
   const human = (grant: GrantRecord) => {
     const user = store.users.get(grant.userId);
     return user?.kind === 'human' ? user : undefined;

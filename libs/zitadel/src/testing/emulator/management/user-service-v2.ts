@@ -13,8 +13,14 @@ import { detailsV2, userV2 } from './views.js';
  * The user service checks permissions in its commands and queries (`checkPermission`), against
  * the organisation of the object rather than the call's.
  */
-function requireObjectPermission(context: EmulatorContext, caller: Caller, permission: Permission, orgId: string): void {
-  if (!hasPermission(context, caller.user.id, orgId, permission)) throw new GrpcFailure(GrpcCode.permissionDenied, 'Errors.PermissionDenied', 'EMU-P3rmD');
+function requireObjectPermission(
+  context: EmulatorContext,
+  caller: Caller,
+  permission: Permission,
+  orgId: string,
+): void {
+  if (!hasPermission(context, caller.user.id, orgId, permission))
+    throw new GrpcFailure(GrpcCode.permissionDenied, 'Errors.PermissionDenied', 'EMU-P3rmD');
 }
 
 /** The organisation of `organization` (`orgId` or `orgDomain`), else the call's. */
@@ -22,7 +28,9 @@ function targetOrg(context: EmulatorContext, caller: Caller, organization: Proto
   const orgId = organization?.string('orgId') ?? '';
   const orgDomain = organization?.string('orgDomain') ?? '';
   if (orgId === '' && orgDomain === '') return caller.orgId;
-  const org = [...context.store.orgs.values()].find((o) => (orgId !== '' ? o.id === orgId : o.primaryDomain === orgDomain));
+  const org = [...context.store.orgs.values()].find((o) =>
+    orgId !== '' ? o.id === orgId : o.primaryDomain === orgDomain,
+  );
   if (org === undefined) throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.Org.NotFound', 'EMU-0rgN0');
   return org.id;
 }
@@ -40,7 +48,9 @@ export function addHumanUser({ request, context, state, body }: Call): Record<st
   const caller = authenticate(request, context);
   const M = 'AddHumanUserRequest';
   const userId = body.has('userId') ? checkString(M, 'UserId', body.string('userId'), { min: 1, max: 200 }) : '';
-  const username = body.has('username') ? checkString(M, 'Username', body.string('username'), { min: 1, max: 200 }) : '';
+  const username = body.has('username')
+    ? checkString(M, 'Username', body.string('username'), { min: 1, max: 200 })
+    : '';
   const profile = required(M, 'Profile', body.message('profile'));
   const P = 'SetHumanProfile';
   const names = embedded(M, 'Profile', () => ({
@@ -52,9 +62,14 @@ export function addHumanUser({ request, context, state, body }: Call): Record<st
   }));
   const gender = profile.enum('gender', GENDERS);
   const email = required(M, 'Email', body.message('email'));
-  const address = embedded(M, 'Email', () => checkString('SetHumanEmail', 'Email', email.string('email'), { min: 1, max: 200 }));
+  const address = embedded(M, 'Email', () =>
+    checkString('SetHumanEmail', 'Email', email.string('email'), { min: 1, max: 200 }),
+  );
   const phone = body.message('phone');
-  const phoneNumber = phone === undefined ? '' : embedded(M, 'Phone', () => checkString('SetHumanPhone', 'Phone', phone.string('phone'), { max: 200 }));
+  const phoneNumber =
+    phone === undefined
+      ? ''
+      : embedded(M, 'Phone', () => checkString('SetHumanPhone', 'Phone', phone.string('phone'), { max: 200 }));
   const password = body.message('password');
   const hashed = body.message('hashedPassword');
   const orgId = targetOrg(context, caller, body.message('organization'));
@@ -78,7 +93,10 @@ export function addHumanUser({ request, context, state, body }: Call): Record<st
       passwordChangedAt: hasPassword ? Date.now() : undefined,
     },
   });
-  const response: Record<string, unknown> = { userId: user.id, details: detailsV2(state.metaOf(MetaKey.user(user.id)), orgId) };
+  const response: Record<string, unknown> = {
+    userId: user.id,
+    details: detailsV2(state.metaOf(MetaKey.user(user.id)), orgId),
+  };
   if (email.has('returnCode')) response['emailCode'] = verificationCode();
   if (phone?.has('returnCode') === true) response['phoneCode'] = verificationCode();
   return response;

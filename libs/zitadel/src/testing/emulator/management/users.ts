@@ -9,7 +9,15 @@ import type { ProtoMessage } from './proto-json.js';
 import { objectDetails, userStateOf, userV1 } from './views.js';
 
 export const GENDERS = ['GENDER_UNSPECIFIED', 'GENDER_FEMALE', 'GENDER_MALE', 'GENDER_DIVERSE'] as const;
-const USER_STATES = ['USER_STATE_UNSPECIFIED', 'USER_STATE_ACTIVE', 'USER_STATE_INACTIVE', 'USER_STATE_DELETED', 'USER_STATE_LOCKED', 'USER_STATE_SUSPEND', 'USER_STATE_INITIAL'] as const;
+const USER_STATES = [
+  'USER_STATE_UNSPECIFIED',
+  'USER_STATE_ACTIVE',
+  'USER_STATE_INACTIVE',
+  'USER_STATE_DELETED',
+  'USER_STATE_LOCKED',
+  'USER_STATE_SUSPEND',
+  'USER_STATE_INITIAL',
+] as const;
 const USER_TYPES = ['TYPE_UNSPECIFIED', 'TYPE_HUMAN', 'TYPE_MACHINE'] as const;
 const USER_FIELD_NAMES = [
   'USER_FIELD_NAME_UNSPECIFIED',
@@ -45,7 +53,8 @@ export interface NewHuman {
  * @throws {GrpcFailure} 6 when the id or the user name is taken.
  */
 export function addHuman(store: EmulatorStore, state: ManagementState, human: NewHuman): HumanUserRecord {
-  if (store.users.has(human.id)) throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.User.AlreadyExists', 'EMU-Us3rI');
+  if (store.users.has(human.id))
+    throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.User.AlreadyExists', 'EMU-Us3rI');
   if ([...store.users.values()].some((user) => user.userName === human.userName)) {
     throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.User.AlreadyExists', 'EMU-Us3rX');
   }
@@ -77,9 +86,16 @@ export function importHumanUser({ request, context, state, body }: Call): Record
   const userName = checkString(M, 'UserName', body.string('userName'), { min: 1, max: 200 });
   const profile = embedded(M, 'Profile', () => readProfileV1(required(M, 'Profile', body.message('profile'))));
   const email = required(M, 'Email', body.message('email'));
-  const address = embedded(M, 'Email', () => checkString(`${M}_Email`, 'Email', email.string('email'), { min: 1, max: 200 }));
+  const address = embedded(M, 'Email', () =>
+    checkString(`${M}_Email`, 'Email', email.string('email'), { min: 1, max: 200 }),
+  );
   const phone = body.message('phone');
-  const phoneNumber = phone === undefined ? '' : embedded(M, 'Phone', () => checkString(`${M}_Phone`, 'Phone', phone.string('phone'), { min: 1, max: 50, prefix: '+' }));
+  const phoneNumber =
+    phone === undefined
+      ? ''
+      : embedded(M, 'Phone', () =>
+          checkString(`${M}_Phone`, 'Phone', phone.string('phone'), { min: 1, max: 50, prefix: '+' }),
+        );
   const hasPassword = body.string('password') !== '' || (body.message('hashedPassword')?.string('value') ?? '') !== '';
   checkEmailSyntax(address);
 
@@ -99,7 +115,10 @@ export function importHumanUser({ request, context, state, body }: Call): Record
       passwordChangedAt: hasPassword ? Date.now() : undefined,
     },
   });
-  const response: Record<string, unknown> = { userId: user.id, details: objectDetails(state.metaOf(MetaKey.user(user.id)), user.orgId) };
+  const response: Record<string, unknown> = {
+    userId: user.id,
+    details: objectDetails(state.metaOf(MetaKey.user(user.id)), user.orgId),
+  };
   if (body.bool('requestPasswordlessRegistration')) {
     response['passwordlessRegistration'] = {
       link: `${context.issuer}/ui/login/login/passwordless/init?userID=${user.id}&orgID=${user.orgId}&codeID=${newId()}&code=${newSecret().slice(0, 12)}`,
@@ -110,7 +129,11 @@ export function importHumanUser({ request, context, state, body }: Call): Record
   return response;
 }
 
-function readProfileV1(profile: ProtoMessage): Pick<NewHuman, 'firstName' | 'lastName' | 'nickName' | 'displayName' | 'preferredLanguage'> & { gender: string | undefined } {
+function readProfileV1(
+  profile: ProtoMessage,
+): Pick<NewHuman, 'firstName' | 'lastName' | 'nickName' | 'displayName' | 'preferredLanguage'> & {
+  gender: string | undefined;
+} {
   const M = 'ImportHumanUserRequest_Profile';
   const gender = profile.enum('gender', GENDERS);
   return {
@@ -130,7 +153,9 @@ export function listUsers({ request, context, state, body }: Call): Record<strin
   const query = readListQuery(body);
   const sorting = body.enum('sortingColumn', USER_FIELD_NAMES);
   const filters = body.messages('queries').map((q) => userFilter(q, state));
-  const users = [...context.store.users.values()].filter((user) => user.orgId === caller.orgId && filters.every((matches) => matches(user)));
+  const users = [...context.store.users.values()].filter(
+    (user) => user.orgId === caller.orgId && filters.every((matches) => matches(user)),
+  );
   if (sorting !== 'USER_FIELD_NAME_UNSPECIFIED') {
     const key = sortKey(sorting, state);
     users.sort((a, b) => key(a).localeCompare(key(b)) * (query.asc ? 1 : -1));
@@ -145,7 +170,8 @@ export function getUserById({ request, context, state, params }: Call): Record<s
   requirePermission(context, caller, 'user.read');
   const id = checkString('GetUserByIDRequest', 'Id', params['id'] ?? '', { min: 1, max: 200 });
   const user = context.store.users.get(id);
-  if (user === undefined || user.orgId !== caller.orgId) throw new GrpcFailure(GrpcCode.notFound, 'Errors.User.NotFound', 'EMU-Us3rN');
+  if (user === undefined || user.orgId !== caller.orgId)
+    throw new GrpcFailure(GrpcCode.notFound, 'Errors.User.NotFound', 'EMU-Us3rN');
   return { user: userV1(context.store, state, user) };
 }
 
@@ -159,7 +185,16 @@ function displayName(user: UserRecord): string {
 
 /** A `zitadel.user.v1.SearchQuery` as a predicate. @throws {GrpcFailure} 3 when no criterion is set. */
 function userFilter(query: ProtoMessage, state: ManagementState): (user: UserRecord) => boolean {
-  const which = query.oneof(['userNameQuery', 'firstNameQuery', 'lastNameQuery', 'nickNameQuery', 'displayNameQuery', 'emailQuery', 'stateQuery', 'typeQuery']);
+  const which = query.oneof([
+    'userNameQuery',
+    'firstNameQuery',
+    'lastNameQuery',
+    'nickNameQuery',
+    'displayNameQuery',
+    'emailQuery',
+    'stateQuery',
+    'typeQuery',
+  ]);
   const criterion = which === undefined ? undefined : query.message(which);
   if (which === undefined || criterion === undefined) throw invalidField('SearchQuery', 'Query', 'value is required');
   switch (which) {

@@ -71,8 +71,12 @@ export function userV1(store: EmulatorStore, state: ManagementState, user: UserR
         preferredLanguage: user.preferredLanguage,
         gender: extras?.gender,
       }),
-      email: user.email === undefined ? undefined : omitZero({ email: user.email, isEmailVerified: user.emailVerified }),
-      phone: extras?.phone === undefined ? undefined : omitZero({ phone: extras.phone, isPhoneVerified: extras.phoneVerified }),
+      email:
+        user.email === undefined ? undefined : omitZero({ email: user.email, isEmailVerified: user.emailVerified }),
+      phone:
+        extras?.phone === undefined
+          ? undefined
+          : omitZero({ phone: extras.phone, isPhoneVerified: extras.phoneVerified }),
     }),
   });
 }
@@ -116,9 +120,11 @@ export function userV2(store: EmulatorStore, state: ManagementState, user: UserR
         gender: extras?.gender,
       }),
       email: user.email === undefined ? undefined : omitZero({ email: user.email, isVerified: user.emailVerified }),
-      phone: extras?.phone === undefined ? undefined : omitZero({ phone: extras.phone, isVerified: extras.phoneVerified }),
+      phone:
+        extras?.phone === undefined ? undefined : omitZero({ phone: extras.phone, isVerified: extras.phoneVerified }),
       passwordChangeRequired: extras?.passwordChangeRequired,
-      passwordChanged: extras?.passwordChangedAt === undefined ? undefined : new Date(extras.passwordChangedAt).toISOString(),
+      passwordChanged:
+        extras?.passwordChangedAt === undefined ? undefined : new Date(extras.passwordChangedAt).toISOString(),
     }),
   });
 }
@@ -127,7 +133,12 @@ export function userV2(store: EmulatorStore, state: ManagementState, user: UserR
 function userFields(store: EmulatorStore, user: UserRecord | undefined): Record<string, unknown> {
   if (user === undefined) return {};
   if (user.kind === 'machine') {
-    return { preferredLoginName: loginName(store, user), displayName: user.name, userType: 'TYPE_MACHINE', userResourceOwner: user.orgId };
+    return {
+      preferredLoginName: loginName(store, user),
+      displayName: user.name,
+      userType: 'TYPE_MACHINE',
+      userResourceOwner: user.orgId,
+    };
   }
   return {
     preferredLoginName: loginName(store, user),
@@ -141,7 +152,13 @@ function userFields(store: EmulatorStore, user: UserRecord | undefined): Record<
 }
 
 /** `zitadel.member.v1.Member`. */
-export function memberV1(store: EmulatorStore, state: ManagementState, orgId: string, userId: string, roles: readonly string[]): Record<string, unknown> {
+export function memberV1(
+  store: EmulatorStore,
+  state: ManagementState,
+  orgId: string,
+  userId: string,
+  roles: readonly string[],
+): Record<string, unknown> {
   return omitZero({
     userId,
     details: objectDetails(state.metaOf(MetaKey.member(orgId, userId)), orgId),
@@ -191,7 +208,8 @@ export function userGrantV1(store: EmulatorStore, state: ManagementState, grant:
 export function omitZero(fields: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0)) continue;
+    if (value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0))
+      continue;
     result[name] = value;
   }
   return result;

@@ -18,21 +18,25 @@ describe('LruMap', () => {
 
   it('never holds more than maxEntries and always keeps the entry written last', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { minLength: 1 }), (max, ops) => {
-        const map = new LruMap<number, number>(max);
-        let lastWritten = -1;
-        map.set(-1, -1);
-        for (const [write, key] of ops) {
-          if (write) {
-            map.set(key, key);
-            lastWritten = key;
-          } else {
-            map.get(key);
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { minLength: 1 }),
+        (max, ops) => {
+          const map = new LruMap<number, number>(max);
+          let lastWritten = -1;
+          map.set(-1, -1);
+          for (const [write, key] of ops) {
+            if (write) {
+              map.set(key, key);
+              lastWritten = key;
+            } else {
+              map.get(key);
+            }
+            expect(map.size).toBeLessThanOrEqual(max);
           }
-          expect(map.size).toBeLessThanOrEqual(max);
-        }
-        expect(map.get(lastWritten)).toBe(lastWritten);
-      }),
+          expect(map.get(lastWritten)).toBe(lastWritten);
+        },
+      ),
     );
   });
 
