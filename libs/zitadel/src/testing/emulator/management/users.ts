@@ -129,11 +129,9 @@ export function importHumanUser({ request, context, state, body }: Call): Record
   return response;
 }
 
-function readProfileV1(
-  profile: ProtoMessage,
-): Pick<NewHuman, 'firstName' | 'lastName' | 'nickName' | 'displayName' | 'preferredLanguage'> & {
-  gender: string | undefined;
-} {
+type ProfileFields = Pick<NewHuman, 'firstName' | 'lastName' | 'nickName' | 'displayName' | 'preferredLanguage'>;
+
+function readProfileV1(profile: ProtoMessage): ProfileFields & { gender: string | undefined } {
   const M = 'ImportHumanUserRequest_Profile';
   const gender = profile.enum('gender', GENDERS);
   return {
