@@ -11,8 +11,14 @@ import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import { authenticateClient, type ClientAuthentication } from '../oidc/client-authentication.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
 import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
-import { createIntrospectionCache, introspectionCacheKey } from './introspection-cache.js';
-import { isIntrospectionResult, parseIntrospectionResult, type IntrospectionResult } from './introspection-result.js';
+import {
+  createIntrospectionCache,
+  introspectionCacheEntry,
+  introspectionCacheKey,
+  readIntrospectionCacheEntry,
+} from './introspection-cache.js';
+import { parseIntrospectionResult, type IntrospectionResult } from './introspection-result.js';
+import { assertIntrospectionTimes } from './introspection-times.js';
 
 const ENDPOINT = 'introspection';
 
@@ -22,8 +28,10 @@ const ENDPOINT = 'introspection';
  *
  * Results are cached through cache-manager under a sha256 hash of the token (never the token):
  * active ones until the token's `exp` but no longer than `introspection.cache.maxTtlSeconds`,
- * inactive ones for `introspection.cache.inactiveTtlSeconds`. Failures are never cached.
- * Concurrent calls for one token share one request.
+ * inactive ones for `introspection.cache.inactiveTtlSeconds`, both measured on the module's clock
+ * (each entry stores the instant it ends). Failures are never cached, nor is an active answer
+ * whose `exp` has passed or whose `nbf` is ahead (beyond `jwt.clockToleranceSeconds`): it is
+ * refused. Concurrent calls for one token share one request.
  *
  * @example
  * const result = await introspection.introspect(token);
@@ -54,6 +62,8 @@ export class IntrospectionService {
    * API (unknown, expired, revoked or for another audience); it is an answer, not an error.
    *
    * @throws {TypeError} `token` is not a non-empty string.
+   * @throws {ZitadelTokenInvalidError} ZITADEL said active, but the `exp` it gave has passed
+   *   (`expired`) or its `nbf` is ahead (`not-yet-valid`), beyond `jwt.clockToleranceSeconds`.
    * @throws {ZitadelConfigurationError} no `apiApplication` is configured.
    * @throws {ZitadelUnavailableError} ZITADEL could not be reached or failed (5xx, timeout) after retries.
    * @throws {ZitadelOAuthError} ZITADEL refused the API application's credentials (400/401).
@@ -64,7 +74,10 @@ export class IntrospectionService {
     if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string');
     const client = this.clientAuthentication();
     const key = introspectionCacheKey(token);
-    const cached = fromCache(await this.bounded(this.cache.get<unknown>(key), 'read'), this.clock.now());
+    const cached = readIntrospectionCacheEntry(
+      await this.bounded(this.cache.get<unknown>(key), 'read'),
+      this.clock.now(),
+    );
     if (cached !== undefined) return cached;
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
@@ -76,8 +89,11 @@ export class IntrospectionService {
 
   private async fetchAndCache(key: string, token: string, client: ClientAuthentication): Promise<IntrospectionResult> {
     const result = await this.request(token, client);
-    const ttlMs = this.ttlMs(result);
-    if (ttlMs > 0) await this.bounded(this.cache.set(key, result, ttlMs), 'write');
+    const now = this.clock.now();
+    assertIntrospectionTimes(result, now, this.config.jwt.clockToleranceSeconds);
+    const ttlMs = this.ttlMs(result, now);
+    if (ttlMs > 0)
+      await this.bounded(this.cache.set(key, introspectionCacheEntry(result, now + ttlMs), ttlMs), 'write');
     return result;
   }
 
@@ -100,11 +116,11 @@ export class IntrospectionService {
   }
 
   /** How long a result may be reused: never past the token's `exp`. */
-  private ttlMs(result: IntrospectionResult): number {
+  private ttlMs(result: IntrospectionResult, nowMs: number): number {
     const settings = this.config.introspection.cache;
     if (!result.active) return settings.inactiveTtlSeconds * 1000;
     const maxMs = settings.maxTtlSeconds * 1000;
-    return result.exp === undefined ? maxMs : Math.min(maxMs, result.exp * 1000 - this.clock.now());
+    return result.exp === undefined ? maxMs : Math.min(maxMs, result.exp * 1000 - nowMs);
   }
 
   private async request(token: string, client: ClientAuthentication): Promise<IntrospectionResult> {
@@ -149,25 +165,6 @@ export function toClientAuthentication(app: ResolvedApiApplication): ClientAuthe
   return app.kind === 'private-key-jwt'
     ? { method: 'private_key_jwt', key: app.key }
     : { method: 'client_secret_basic', clientId: app.clientId, clientSecret: app.clientSecret };
-}
-
-/**
- * A cached value, if it is still usable: the in-memory store gives back the frozen result it was
- * given; a shared store (Redis) gives back JSON, checked again. An active result past its `exp`
- * (clocks of instances differ) is not reused.
- */
-function fromCache(value: unknown, nowMs: number): IntrospectionResult | undefined {
-  if (!isIntrospectionResult(value)) return undefined;
-  let result = value;
-  if (!Object.isFrozen(value)) {
-    try {
-      result = parseIntrospectionResult(value);
-    } catch {
-      return undefined;
-    }
-  }
-  if (result.active && result.exp !== undefined && result.exp * 1000 <= nowMs) return undefined;
-  return result;
 }
 
 function describe(error: unknown): string {

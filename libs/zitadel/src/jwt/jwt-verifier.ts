@@ -6,7 +6,9 @@ import { ZitadelResponseError } from '../errors/response.error.js';
 import { ZitadelTokenInvalidError, type TokenRejection } from '../errors/token-invalid.error.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
 import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
+import { assertAccessTokenClaims } from './access-token-claims.js';
 import { JwksCache } from './jwks-cache.js';
+import { assertJwtShape } from './jwt-shape.js';
 
 /** ZITADEL signs access tokens with RS256; nothing else is accepted (no `none`, no HMAC). */
 const ALGORITHMS = ['RS256'];
@@ -15,8 +17,10 @@ const REQUIRED_CLAIMS = ['exp', 'sub'];
 /**
  * Verifies JWT access tokens locally with `jose` against ZITADEL's JWKS: RS256 only, `iss`
  * exactly the discovered issuer, `aud` containing the project, `exp` (required) and `nbf` within
- * the configured clock tolerance (against the module's clock), `sub` present. A provider of
- * `ZitadelModule`, used by {@link ZitadelTokenValidator}.
+ * the configured clock tolerance (against the module's clock), `sub` a non-empty string. A token
+ * that cannot be a JWT is refused before discovery or the JWKS are consulted; ZITADEL's ID tokens
+ * and tokens whose claims have the wrong types are refused after the signature is checked (see
+ * `assertAccessTokenClaims`). A provider of `ZitadelModule`, used by {@link ZitadelTokenValidator}.
  */
 @Injectable()
 export class JwtVerifier {
@@ -38,6 +42,7 @@ export class JwtVerifier {
    * @throws {ZitadelResponseError} ZITADEL served an unusable key set.
    */
   async verify(token: string): Promise<JWTPayload> {
+    assertJwtShape(token);
     const { issuer } = await this.discovery.get();
     try {
       const { payload } = await jwtVerify(token, this.jwks.getKey, {
@@ -48,6 +53,7 @@ export class JwtVerifier {
         currentDate: new Date(this.clock.now()),
         requiredClaims: REQUIRED_CLAIMS,
       });
+      assertAccessTokenClaims(payload);
       return payload;
     } catch (error) {
       throw toZitadelError(error);
