@@ -17,8 +17,22 @@ const INACTIVE_TTL = 30;
 const MAX_TTL = 120;
 const REQUESTS = 3;
 
-/** Introspection answers by token: the test's opaque tokens name what the issuer says. */
+/** What the issuer answers for one token, at a given time of the module clock (epoch seconds). */
 type Answer = (nowSeconds: number) => Record<string, unknown>;
+
+/** An active answer whose times are `now` plus the given offsets (seconds), the others sane. */
+function active(offsets: Record<string, number>): Answer {
+  return (now) => ({
+    active: true,
+    sub: '42',
+    aud: [PROJECT, CLIENT_ID],
+    client_id: CLIENT_ID,
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + 3600,
+    ...Object.fromEntries(Object.entries(offsets).map(([claim, offset]) => [claim, now + offset])),
+  });
+}
 
 describe.each(PLATFORMS)('introspection answers checked against the clock, over %s', (platform) => {
   let issuer: HostileIssuer;
@@ -26,18 +40,6 @@ describe.each(PLATFORMS)('introspection answers checked against the clock, over 
   const clock = new ManualClock(Date.UTC(2030, 0, 1));
   const answers = new Map<string, Answer>();
   const nowSeconds = () => Math.floor(clock.now() / 1000);
-  const active =
-    (fields: Record<string, unknown>): Answer =>
-    (now) => ({
-      active: true,
-      sub: '42',
-      aud: [PROJECT, CLIENT_ID],
-      client_id: CLIENT_ID,
-      iat: now - 60,
-      nbf: now - 60,
-      exp: now + 3600,
-      ...Object.fromEntries(Object.entries(fields).map(([claim, offset]) => [claim, now + (offset as number)])),
-    });
   const asked = (token: string) =>
     issuer.requestsTo(INTROSPECTION_PATH).filter((request) => new URLSearchParams(request.body).get('token') === token)
       .length;

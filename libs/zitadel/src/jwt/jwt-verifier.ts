@@ -75,6 +75,8 @@ function toZitadelError(error: unknown): unknown {
 function rejection(error: errors.JOSEError): TokenRejection {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
+    // A claim of the wrong type (`"nbf" claim must be a number`) is not a matter of time.
+    if (error.reason === 'invalid') return 'invalid';
     if (error.claim === 'nbf') return 'not-yet-valid';
     if (error.claim === 'aud') return 'wrong-audience';
     return 'invalid';
