@@ -2,8 +2,10 @@
 // passed or an `nbf` still ahead (beyond jwt.clockToleranceSeconds) is a 401, on every request,
 // and ZITADEL is asked again each time (never cached). The introspection cache follows the
 // module's clock: moving a ManualClock past inactiveTtlSeconds / maxTtlSeconds makes the next
-// request introspect again. Over Express and Fastify, against the hostile loopback issuer.
+// request introspect again, with the in-memory cache and with a shared (serialising) Keyv store.
+// Over Express and Fastify, against the hostile loopback issuer.
 import type { ServerResponse } from 'node:http';
+import { Keyv } from 'keyv';
 import type { ZitadelModuleOptions } from 'nestjs-zitadel';
 import { ManualClock } from 'nestjs-zitadel/testing';
 import { get, guardedAppModule } from './support/guarded-app.js';
@@ -34,7 +36,10 @@ function active(offsets: Record<string, number>): Answer {
   });
 }
 
-describe.each(PLATFORMS)('introspection answers checked against the clock, over %s', (platform) => {
+const CACHES = ['the default in-memory cache', 'a user-given Keyv store (serialised, as Redis is)'] as const;
+const CASES = PLATFORMS.flatMap((platform) => CACHES.map((cache) => [platform, cache] as const));
+
+describe.each(CASES)('introspection answers checked against the clock, over %s with %s', (platform, cache) => {
   let issuer: HostileIssuer;
   let app: RunningApp;
   const clock = new ManualClock(Date.UTC(2030, 0, 1));
@@ -59,7 +64,13 @@ describe.each(PLATFORMS)('introspection answers checked against the clock, over 
       realm: 'zitadel-test',
       clock,
       jwt: { clockToleranceSeconds: TOLERANCE },
-      introspection: { cache: { inactiveTtlSeconds: INACTIVE_TTL, maxTtlSeconds: MAX_TTL } },
+      introspection: {
+        cache: {
+          inactiveTtlSeconds: INACTIVE_TTL,
+          maxTtlSeconds: MAX_TTL,
+          ...(cache === CACHES[1] ? { stores: [new Keyv()] } : {}),
+        },
+      },
       http: { retries: 0 },
     };
     app = await startApp(platform, guardedAppModule(options));
