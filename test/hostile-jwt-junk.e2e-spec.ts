@@ -73,6 +73,8 @@ describe.each(PLATFORMS)('JWT-shaped junk over %s', (platform) => {
           `Bearer realm="zitadel-test", error="invalid_token", error_description="${DESCRIPTIONS[reason]}"`,
         );
       }
+      // The whole log, not this test's part of it: one request from any test here (a warm
+      // discovery cache) would hide the next junk token's cost, so it fails them all.
       expect(issuer.requests).toEqual([]);
     });
   });
