@@ -32,7 +32,7 @@ export function createIntrospectionCache(settings: ResolvedZitadelConfig['intros
  * the module's clock) after which it is not used. The store's own TTL (real time) only frees the
  * space; `until` decides, so every instance and an injected test clock agree on when an entry ends.
  */
-export interface IntrospectionCacheEntry {
+interface IntrospectionCacheEntry {
   readonly result: IntrospectionResult;
   readonly until: number;
 }
