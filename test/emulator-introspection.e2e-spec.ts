@@ -167,6 +167,30 @@ describe('introspection: client authentication', () => {
     });
   });
 
+  // zitadel/zitadel internal/api/oidc/introspect.go, Server.Introspect: client and token are checked
+  // concurrently and the first error wins; only unauthorized_client is reported. A token that is not
+  // the instance's fails in Server.verifyAccessToken without a database lookup, so before the
+  // client's lookup (clientFromCredentials) does.
+  it('answers {"active":false} when both the client and the token are bad and the token is not the instance’s', async () => {
+    const wrongSecret = { authorization: basic(secretApi.clientId, 'wrong') };
+    expect(await call('/oauth/v2/introspect', { token: 'garbage' }, wrongSecret)).toEqual({
+      status: 200,
+      body: { active: false },
+      response: expect.anything(),
+    });
+    const foreign = await byAssertion({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
+    expect(await call('/oauth/v2/introspect', { token: randomUUID(), ...foreign.form })).toMatchObject({
+      status: 200,
+      body: { active: false },
+    });
+    // A token the instance knows (here an expired one) needs a lookup too: the client's failure is reported.
+    const expired = await issue(['openid', audience(projectId)], { expiresIn: -10 });
+    expect(await call('/oauth/v2/introspect', { token: expired }, wrongSecret)).toMatchObject({
+      status: 400,
+      body: { error: 'unauthorized_client' },
+    });
+  });
+
   it('hides an unparsable client assertion as an inactive token, as ZITADEL does', async () => {
     const token = await issue(['openid', audience(projectId)]);
     expect(
@@ -215,6 +239,28 @@ describe('introspection: the audience rule and inactive tokens', () => {
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(jwt), sub: '1' })).toString('base64url')}.${signature}`;
     for (const token of ['unknown', randomUUID(), forged])
       expect(await introspect(token)).toEqual({ status: 200, body: { active: false } });
+  });
+
+  // zitadel/schema decoder.go, Decoder.decode: a field takes the last value of its parameter; Go's
+  // ParseForm puts the body's values before the query's (zitadel/oidc pkg/op/server_http.go,
+  // decodeRequest).
+  it('reads the last value of a parameter sent twice, the query string after the body', async () => {
+    const token = await issue(['openid', audience(projectId)]);
+    const introspectRaw = async (body: string, query = '') => {
+      const response = await fetch(`${zitadel.issuer}/oauth/v2/introspect${query}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basic(secretApi.clientId, secretApi.clientSecret ?? ''),
+        },
+        body,
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    expect(await introspectRaw(`token=${token}&token=unknown`)).toEqual({ active: false });
+    expect(await introspectRaw(`token=unknown&token=${token}`)).toMatchObject({ active: true });
+    expect(await introspectRaw(`token=${token}`, '?token=unknown')).toEqual({ active: false });
+    expect(await introspectRaw('token=unknown', `?token=${token}`)).toMatchObject({ active: true });
   });
 
   it('does not accept a JWT signed by a key the instance does not publish', async () => {

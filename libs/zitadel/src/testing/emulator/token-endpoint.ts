@@ -19,7 +19,8 @@ export const GRANT_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-beare
 export function tokenEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
   try {
     const form = parseForm(request);
-    const grantType = form.get('grant_type');
+    // `tokensHandler` switches on `r.Form.Get("grant_type")`: the first value, unlike every other parameter.
+    const grantType = form.first('grant_type');
     if (grantType === GRANT_TYPE_JWT_BEARER) return jwtProfileGrant(form, context);
     if (grantType === 'client_credentials') return clientCredentialsGrant(form, request, context);
     if (grantType === '') throw invalidRequest('grant_type missing');
