@@ -324,6 +324,26 @@ describe('introspection: what an active token carries', () => {
     });
   });
 
+  it('asserts roles granted by several organisations under both claim names', async () => {
+    const project = zitadel.createProject({ name: 'roles' });
+    zitadel.addProjectRole(project.id, { key: 'admin' });
+    const other = zitadel.createOrg({ name: 'Other' });
+    const user = zitadel.createHumanUser({ userName: 'bob' });
+    zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['admin'] });
+    zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['admin'], orgId: other.id });
+    const rolesApi = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'client_secret_basic' });
+    const token = await zitadel.issueToken({
+      userId: user.userId,
+      scopes: ['openid', 'urn:zitadel:iam:org:projects:roles', audience(project.id)],
+    });
+    const body = (await introspect(token, rolesApi)).body as Record<string, unknown>;
+    const roles = {
+      admin: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain, [other.id]: other.primaryDomain },
+    };
+    expect(body['urn:zitadel:iam:org:project:roles']).toEqual(roles);
+    expect(body[`urn:zitadel:iam:org:project:${project.id}:roles`]).toEqual(roles);
+  });
+
   it('reflects grants as they are at introspection time for opaque tokens', async () => {
     const user = zitadel.createHumanUser({ userName: 'late' });
     const token = await zitadel.issueToken({ userId: user.userId, scopes: ['openid', audience(projectId)] });

@@ -485,6 +485,9 @@ describe('client credentials', () => {
     const { status, body } = await clientCredentials(header, `openid urn:zitadel:iam:org:project:id:${projectId}:aud`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 43199 });
+    // Sent without form-url-encoding, '@' and '!' decode to themselves: the same credentials.
+    const raw = `Basic ${Buffer.from('78366401571920522@amce:veryweaksecret!').toString('base64')}`;
+    expect((await clientCredentials(raw)).status).toBe(200);
   });
 
   it('form-url-decodes id and secret: a secret with + and % sent raw does not match', async () => {
