@@ -85,24 +85,16 @@ export class AccessTokens {
    * against a published key (JWT), not expired, not revoked, not before its `nbf`, user present.
    */
   resolve(token: string): TokenRecord | undefined {
-    const record = this.lookup(token);
+    let record = this.store.opaqueToken(token);
+    if (record === undefined) {
+      const claims = verifyInstanceJwt(token, this.keys, this.issuer());
+      const jti = claims?.['jti'];
+      record = typeof jti === 'string' ? this.store.tokens.get(jti) : undefined;
+      if (record?.format !== 'jwt') record = undefined;
+    }
     const now = this.clock.now() / 1000;
     if (record === undefined || record.revoked || record.expiresAt <= now || record.notBefore > now) return undefined;
     return this.store.users.has(record.userId) ? record : undefined;
-  }
-
-  /**
-   * The session behind a token this instance issued (opaque, or a JWT signed with a published
-   * key), active or not; `undefined` for anything else. ZITADEL tells these apart from garbage
-   * without a database lookup (decryption, JWT signature).
-   */
-  lookup(token: string): TokenRecord | undefined {
-    const record = this.store.opaqueToken(token);
-    if (record !== undefined) return record;
-    const claims = verifyInstanceJwt(token, this.keys, this.issuer());
-    const jti = claims?.['jti'];
-    const signed = typeof jti === 'string' ? this.store.tokens.get(jti) : undefined;
-    return signed?.format === 'jwt' ? signed : undefined;
   }
 
   /** `oidc.NewAccessTokenClaims` plus the private claims of `userInfo` (roles, organisation). */

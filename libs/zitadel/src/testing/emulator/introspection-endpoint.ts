@@ -17,13 +17,10 @@ const INACTIVE = { active: false } as const;
  * the token, including an audience that names neither the client nor its project
  * (`validateIntrospectionAudience`), is `{"active":false}` without a reason.
  *
- * When both the client and the token are bad: ZITADEL checks them concurrently and keeps the
- * FIRST error to arrive (zitadel/zitadel `internal/api/oidc/introspect.go`, `Server.Introspect`),
- * returning it only when it is `unauthorized_client`. A token that is not one of the instance's
- * (neither decryptable nor a JWT with a valid signature, `Server.verifyAccessToken`) fails without
- * a database lookup, before the client's lookup (`clientFromCredentials`) can: the answer is
- * `{"active":false}`. For a token the instance knows (valid, expired, revoked) both sides wait for
- * the database and either may win; the emulator reports the client's failure.
+ * When both the client and the token are bad, the client's failure wins: ZITADEL checks both
+ * concurrently but lets a client error replace a token error whichever arrives first
+ * (zitadel/zitadel `internal/api/oidc/introspect.go`, `Server.Introspect`: "we prioritize the
+ * client error over the token error"; older releases kept whichever error came first).
  */
 export function introspectionEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
   try {
@@ -36,13 +33,8 @@ export function introspectionEndpoint(request: EmulatorRequest, context: Emulato
     if (token === '') throw invalidRequest('token missing');
 
     const client = authenticateClient(credentials, context);
-    // Only a failed client authentication is reported, unless the token failed first (see above);
-    // anything else reads as an inactive token.
-    if (client === 'unauthorized') {
-      return context.tokens.lookup(token) === undefined
-        ? jsonResponse(200, INACTIVE)
-        : new OAuthFailure(400, 'unauthorized_client').toResponse();
-    }
+    // Only a failed client authentication is reported; anything else reads as an inactive token.
+    if (client === 'unauthorized') return new OAuthFailure(400, 'unauthorized_client').toResponse();
     if (client === 'unknown') return jsonResponse(200, INACTIVE);
     return jsonResponse(200, introspect(token, client, context));
   } catch (error) {
