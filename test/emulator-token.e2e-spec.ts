@@ -117,6 +117,56 @@ describe('JWT-profile grant', () => {
     expect(payload.jti).toMatch(/^V2_\d{18}-at_\d{18}$/);
   });
 
+  // zitadel/zitadel internal/api/oidc/token.go: createJWT builds oidc.NewAccessTokenClaims (zitadel/oidc
+  // pkg/oidc/token.go) plus the user info's private claims; createIDToken builds oidc.NewIDTokenClaims
+  // plus the user info, sid and at_hash; both are signed by internal/api/oidc/sign signerFromWebKey,
+  // WithType("JWT"). So both kinds say typ JWT; only the claims tell them apart.
+  it('signs JWT access tokens and ID tokens with ZITADEL’s header and exactly ZITADEL’s claims', async () => {
+    const user = zitadel.createServiceUser({ userName: 'claims-reporter', accessTokenType: 'jwt' });
+    const file = await zitadel.addServiceUserKey(user.userId);
+    const { body } = await grant(await assertion({ file }), `openid urn:zitadel:iam:org:project:id:${projectId}:aud`);
+    const accessToken = String(body['access_token']);
+    const idToken = String(body['id_token']);
+    for (const token of [accessToken, idToken]) {
+      expect(Object.keys(decodeProtectedHeader(token)).sort()).toEqual(['alg', 'kid', 'typ']);
+      expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    }
+    const access = decodeJwt(accessToken);
+    expect(Object.keys(access).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
+    expect(access).toMatchObject({ aud: [projectId], client_id: 'claims-reporter', sub: user.userId });
+    const id = decodeJwt(idToken);
+    // No jti, no nbf (IDTokenClaims' own NotBefore shadows the embedded one and is never set), no amr
+    // for the JWT-profile grant (UserAuthMethodTypePrivateKey maps to no AMR value in amr.go).
+    expect(Object.keys(id).sort()).toEqual([
+      'at_hash',
+      'aud',
+      'auth_time',
+      'azp',
+      'client_id',
+      'exp',
+      'iat',
+      'iss',
+      'sid',
+      'sub',
+    ]);
+    expect(id).toMatchObject({
+      aud: [projectId, 'claims-reporter'],
+      azp: 'claims-reporter',
+      client_id: 'claims-reporter',
+      sid: expect.stringMatching(/^V2_\d{18}$/),
+    });
+    expect(String(access.jti).startsWith(`${String(id.sid)}-at_`)).toBe(true);
+    // Client credentials record UserAuthMethodTypePassword: amr ["pwd"] (token_client_credentials.go).
+    const secretUser = zitadel.createServiceUser({ userName: 'claims-poster', withSecret: true });
+    const cc = await post({
+      grant_type: 'client_credentials',
+      scope: 'openid',
+      client_id: 'claims-poster',
+      client_secret: secretUser.clientSecret ?? '',
+    });
+    expect(decodeJwt(String(cc.body['id_token']))).toMatchObject({ amr: ['pwd'], client_id: 'claims-poster' });
+  });
+
   it('takes the lifetime from the options', async () => {
     const short = await ZitadelEmulator.start({ accessTokenLifetimeSeconds: 300 });
     try {
