@@ -167,6 +167,25 @@ describe('introspection: client authentication', () => {
     });
   });
 
+  // zitadel/zitadel internal/api/oidc/introspect.go, Server.Introspect: client and token are checked
+  // concurrently, and a client error replaces a token error whichever arrives first ("we prioritize
+  // the client error over the token error"); only unauthorized_client is reported.
+  it('reports the client’s failure when both the client and the token are bad', async () => {
+    const wrongSecret = { authorization: basic(secretApi.clientId, 'wrong') };
+    const foreign = await byAssertion({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
+    const expired = await issue(['openid', audience(projectId)], { expiresIn: -10 });
+    for (const token of ['garbage', randomUUID(), expired]) {
+      expect(await call('/oauth/v2/introspect', { token }, wrongSecret)).toMatchObject({
+        status: 400,
+        body: { error: 'unauthorized_client' },
+      });
+      expect(await call('/oauth/v2/introspect', { token, ...foreign.form })).toMatchObject({
+        status: 400,
+        body: { error: 'unauthorized_client' },
+      });
+    }
+  });
+
   it('hides an unparsable client assertion as an inactive token, as ZITADEL does', async () => {
     const token = await issue(['openid', audience(projectId)]);
     expect(
@@ -215,6 +234,28 @@ describe('introspection: the audience rule and inactive tokens', () => {
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(jwt), sub: '1' })).toString('base64url')}.${signature}`;
     for (const token of ['unknown', randomUUID(), forged])
       expect(await introspect(token)).toEqual({ status: 200, body: { active: false } });
+  });
+
+  // zitadel/schema decoder.go, Decoder.decode: a field takes the last value of its parameter; Go's
+  // ParseForm puts the body's values before the query's (zitadel/oidc pkg/op/server_http.go,
+  // decodeRequest).
+  it('reads the last value of a parameter sent twice, the query string after the body', async () => {
+    const token = await issue(['openid', audience(projectId)]);
+    const introspectRaw = async (body: string, query = '') => {
+      const response = await fetch(`${zitadel.issuer}/oauth/v2/introspect${query}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basic(secretApi.clientId, secretApi.clientSecret ?? ''),
+        },
+        body,
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    expect(await introspectRaw(`token=${token}&token=unknown`)).toEqual({ active: false });
+    expect(await introspectRaw(`token=unknown&token=${token}`)).toMatchObject({ active: true });
+    expect(await introspectRaw(`token=${token}`, '?token=unknown')).toEqual({ active: false });
+    expect(await introspectRaw('token=unknown', `?token=${token}`)).toMatchObject({ active: true });
   });
 
   it('does not accept a JWT signed by a key the instance does not publish', async () => {
@@ -276,6 +317,26 @@ describe('introspection: what an active token carries', () => {
     expect(body[`urn:zitadel:iam:org:project:${projectId}:roles`]).toEqual({
       reader: { [zitadel.defaultOrg.id]: 'zitadel.localhost' },
     });
+  });
+
+  it('asserts roles granted by several organisations under both claim names', async () => {
+    const project = zitadel.createProject({ name: 'roles' });
+    zitadel.addProjectRole(project.id, { key: 'admin' });
+    const other = zitadel.createOrg({ name: 'Other' });
+    const user = zitadel.createHumanUser({ userName: 'bob' });
+    zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['admin'] });
+    zitadel.grantRoles({ userId: user.userId, projectId: project.id, roleKeys: ['admin'], orgId: other.id });
+    const rolesApi = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'client_secret_basic' });
+    const token = await zitadel.issueToken({
+      userId: user.userId,
+      scopes: ['openid', 'urn:zitadel:iam:org:projects:roles', audience(project.id)],
+    });
+    const body = (await introspect(token, rolesApi)).body as Record<string, unknown>;
+    const roles = {
+      admin: { [zitadel.defaultOrg.id]: zitadel.defaultOrg.primaryDomain, [other.id]: other.primaryDomain },
+    };
+    expect(body['urn:zitadel:iam:org:project:roles']).toEqual(roles);
+    expect(body[`urn:zitadel:iam:org:project:${project.id}:roles`]).toEqual(roles);
   });
 
   it('reflects grants as they are at introspection time for opaque tokens', async () => {

@@ -173,11 +173,39 @@ describe('request log', () => {
 });
 
 describe('hostile input', () => {
-  it('answers 413 to a body over 1 MiB and keeps serving', async () => {
-    const response = await get('/oauth/v2/token', {
+  // Go's net/http request.go, parsePostForm: a url-encoded body is read up to maxFormSize = 10 << 20
+  // bytes, one more is "http: POST too large"; zitadel/oidc pkg/op/server_http.go (tokensHandler,
+  // parseClientCredentials, decodeRequest) answers a ParseForm error 400 invalid_request "error parsing form".
+  it('parses a url-encoded body of exactly 10 MiB and refuses one byte more as ZITADEL does', async () => {
+    const LIMIT = 10 * 1024 * 1024;
+    /** `grant_type=password&pad=aaa…`, exactly `size` bytes. */
+    const body = (size: number): Buffer => {
+      const head = Buffer.from('grant_type=password&pad=');
+      const bytes = Buffer.alloc(size, 'a');
+      head.copy(bytes);
+      return bytes;
+    };
+    const post = (path: string, size: number) =>
+      get(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body(size) });
+    const atLimit = await post('/oauth/v2/token', LIMIT);
+    expect(atLimit.status).toBe(400);
+    expect(await atLimit.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'password not supported',
+    });
+    for (const path of ['/oauth/v2/token', '/oauth/v2/introspect', '/oauth/v2/revoke', '/oidc/v1/userinfo']) {
+      const over = await post(path, LIMIT + 1);
+      expect(over.status).toBe(400);
+      expect(await over.json()).toEqual({ error: 'invalid_request', error_description: 'error parsing form' });
+    }
+    expect((await get('/.well-known/openid-configuration')).status).toBe(200);
+  });
+
+  it('answers 413 to a management body over 1 MiB (the emulator’s own limit) and keeps serving', async () => {
+    const response = await get('/management/v1/users/_search', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `grant_type=${'a'.repeat(2 * 1024 * 1024)}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'a'.repeat(2 * 1024 * 1024) }),
     });
     expect(response.status).toBe(413);
     expect((await get('/.well-known/openid-configuration')).status).toBe(200);

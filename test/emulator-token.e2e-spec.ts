@@ -117,6 +117,56 @@ describe('JWT-profile grant', () => {
     expect(payload.jti).toMatch(/^V2_\d{18}-at_\d{18}$/);
   });
 
+  // zitadel/zitadel internal/api/oidc/token.go: createJWT builds oidc.NewAccessTokenClaims (zitadel/oidc
+  // pkg/oidc/token.go) plus the user info's private claims; createIDToken builds oidc.NewIDTokenClaims
+  // plus the user info, sid and at_hash; both are signed by internal/api/oidc/sign signerFromWebKey,
+  // WithType("JWT"). So both kinds say typ JWT; only the claims tell them apart.
+  it('signs JWT access tokens and ID tokens with ZITADEL’s header and exactly ZITADEL’s claims', async () => {
+    const user = zitadel.createServiceUser({ userName: 'claims-reporter', accessTokenType: 'jwt' });
+    const file = await zitadel.addServiceUserKey(user.userId);
+    const { body } = await grant(await assertion({ file }), `openid urn:zitadel:iam:org:project:id:${projectId}:aud`);
+    const accessToken = String(body['access_token']);
+    const idToken = String(body['id_token']);
+    for (const token of [accessToken, idToken]) {
+      expect(Object.keys(decodeProtectedHeader(token)).sort()).toEqual(['alg', 'kid', 'typ']);
+      expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    }
+    const access = decodeJwt(accessToken);
+    expect(Object.keys(access).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
+    expect(access).toMatchObject({ aud: [projectId], client_id: 'claims-reporter', sub: user.userId });
+    const id = decodeJwt(idToken);
+    // No jti, no nbf (IDTokenClaims' own NotBefore shadows the embedded one and is never set), no amr
+    // for the JWT-profile grant (UserAuthMethodTypePrivateKey maps to no AMR value in amr.go).
+    expect(Object.keys(id).sort()).toEqual([
+      'at_hash',
+      'aud',
+      'auth_time',
+      'azp',
+      'client_id',
+      'exp',
+      'iat',
+      'iss',
+      'sid',
+      'sub',
+    ]);
+    expect(id).toMatchObject({
+      aud: [projectId, 'claims-reporter'],
+      azp: 'claims-reporter',
+      client_id: 'claims-reporter',
+      sid: expect.stringMatching(/^V2_\d{18}$/),
+    });
+    expect(String(access.jti).startsWith(`${String(id.sid)}-at_`)).toBe(true);
+    // Client credentials record UserAuthMethodTypePassword: amr ["pwd"] (token_client_credentials.go).
+    const secretUser = zitadel.createServiceUser({ userName: 'claims-poster', withSecret: true });
+    const cc = await post({
+      grant_type: 'client_credentials',
+      scope: 'openid',
+      client_id: 'claims-poster',
+      client_secret: secretUser.clientSecret ?? '',
+    });
+    expect(decodeJwt(String(cc.body['id_token']))).toMatchObject({ amr: ['pwd'], client_id: 'claims-poster' });
+  });
+
   it('takes the lifetime from the options', async () => {
     const short = await ZitadelEmulator.start({ accessTokenLifetimeSeconds: 300 });
     try {
@@ -312,6 +362,32 @@ describe('token endpoint requests', () => {
     });
   });
 
+  // zitadel/oidc pkg/op/server_http.go, webServer.tokensHandler: the grant type is r.Form.Get("grant_type"),
+  // the FIRST value; every other parameter goes through zitadel/schema (decoder.go, Decoder.decode), the LAST.
+  it('takes the first grant_type but the last value of every other parameter', async () => {
+    const raw = async (body: string) => {
+      const response = await fetch(`${zitadel.issuer}/oauth/v2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const jwt = await assertion();
+    const granted = await raw(
+      `grant_type=${JWT_BEARER}&grant_type=password&assertion=bad&assertion=${jwt}&scope=openid`,
+    );
+    expect(granted.status).toBe(200);
+    expect(await raw(`grant_type=password&grant_type=${JWT_BEARER}&assertion=${jwt}&scope=openid`)).toEqual({
+      status: 400,
+      body: { error: 'unsupported_grant_type', error_description: 'password not supported' },
+    });
+    expect(await raw(`grant_type=${JWT_BEARER}&assertion=${jwt}&assertion=bad&scope=openid`)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
+  });
+
   it('reads only url-encoded forms: a JSON body has no grant_type', async () => {
     const response = await fetch(`${zitadel.issuer}/oauth/v2/token`, {
       method: 'POST',
@@ -459,6 +535,9 @@ describe('client credentials', () => {
     const { status, body } = await clientCredentials(header, `openid urn:zitadel:iam:org:project:id:${projectId}:aud`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 43199 });
+    // Sent without form-url-encoding, '@' and '!' decode to themselves: the same credentials.
+    const raw = `Basic ${Buffer.from('78366401571920522@amce:veryweaksecret!').toString('base64')}`;
+    expect((await clientCredentials(raw)).status).toBe(200);
   });
 
   it('form-url-decodes id and secret: a secret with + and % sent raw does not match', async () => {

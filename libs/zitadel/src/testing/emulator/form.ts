@@ -5,15 +5,31 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 const METHODS_WITH_FORM_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * Request parameters read the way Go's `http.Request.ParseForm` reads them, which is what ZITADEL
- * sees: the url-encoded body of a POST, PUT or PATCH first, then the query string. Any other body
- * (JSON, multipart) is ignored, so its parameters count as missing.
+ * The largest url-encoded body Go's `http.Request.ParseForm` reads (`maxFormSize`, 10 << 20
+ * bytes in `net/http`'s `parsePostForm`); one byte more is "http: POST too large", which
+ * ZITADEL's OpenID library answers 400 `invalid_request` "error parsing form".
+ */
+export const MAX_FORM_BYTES = 10 << 20;
+
+/**
+ * Request parameters read the way ZITADEL sees them: Go's `http.Request.ParseForm` collects the
+ * url-encoded body of a POST, PUT or PATCH first, then the query string; the OpenID library then
+ * decodes the parameters into its request structs with `zitadel/schema`, which keeps the LAST
+ * value of a parameter sent twice (`Decoder.decode`: `values[len(values)-1]`). Only `grant_type`
+ * is read with Go's `Form.Get`, the FIRST value (`webServer.tokensHandler` in
+ * zitadel/oidc `pkg/op/server_http.go`). Any other body (JSON, multipart) is ignored, so its
+ * parameters count as missing.
  */
 export class Form {
   constructor(private readonly values: ReadonlyMap<string, readonly string[]>) {}
 
-  /** The first value of a parameter, or `''` when it is absent (Go's `Form.Get`). */
+  /** The last value of a parameter, or `''` when it is absent: how `zitadel/schema` fills a struct field. */
   get(name: string): string {
+    return this.values.get(name)?.at(-1) ?? '';
+  }
+
+  /** The first value of a parameter, or `''` when it is absent (Go's `url.Values.Get`): for `grant_type` only. */
+  first(name: string): string {
     return this.values.get(name)?.[0] ?? '';
   }
 
@@ -27,16 +43,16 @@ export class Form {
  * Parses a request's form parameters.
  *
  * @throws {OAuthFailure} 400 `invalid_request` "error parsing form" for a body or query that Go
- * refuses (a bad `%` escape, a `;` separator), as ZITADEL answers.
+ * refuses (a bad `%` escape, a `;` separator, a url-encoded body over {@link MAX_FORM_BYTES}),
+ * as ZITADEL answers.
  */
 export function parseForm(request: EmulatorRequest): Form {
   const values = new Map<string, string[]>();
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const formBody = METHODS_WITH_FORM_BODY.has(request.method) && mediaType === FORM_CONTENT_TYPE;
+  if (formBody && request.body.length > MAX_FORM_BYTES) throw invalidRequest('error parsing form');
   const ok =
-    (!METHODS_WITH_FORM_BODY.has(request.method) ||
-      mediaType !== FORM_CONTENT_TYPE ||
-      parseQueryInto(request.body.toString('utf8'), values)) &&
-    parseQueryInto(request.query, values);
+    (!formBody || parseQueryInto(request.body.toString('utf8'), values)) && parseQueryInto(request.query, values);
   if (!ok) throw invalidRequest('error parsing form');
   return new Form(values);
 }

@@ -3,11 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorEndpoint, EmulatorFault } from './emulator.types.js';
 import type { Faults } from './faults.js';
+import { MAX_FORM_BYTES } from './form.js';
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './http-exchange.js';
 import type { RequestLog } from './request-log.js';
 
-/** Largest request body the emulator reads: ZITADEL's requests are small. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of a request body the emulator keeps: one byte more than Go's form limit, as
+ * `parsePostForm` reads through `io.LimitReader(body, maxFormSize+1)`, so a handler can tell a
+ * body that is too large. The rest is read and dropped.
+ */
+const KEPT_BODY_BYTES = MAX_FORM_BYTES + 1;
 
 /** What the HTTP layer needs from the emulator. */
 export interface RequestPipeline {
@@ -20,7 +25,8 @@ export interface RequestPipeline {
 /**
  * The emulator's HTTP server: reads each request (size-capped), applies an injected fault if one
  * matches, hands the request to the pipeline, writes and logs the answer. Nothing a client sends
- * can crash it: a handler failure is a 500, an oversized body a 413.
+ * can crash it: a handler failure is a 500; a body is kept up to {@link KEPT_BODY_BYTES}, and
+ * each endpoint answers a larger one as ZITADEL does.
  */
 export class EmulatorHttpServer {
   private readonly aborted = new AbortController();
@@ -87,20 +93,13 @@ export class EmulatorHttpServer {
         return;
       }
       const body = await readBody(req);
-      const response =
-        body === undefined
-          ? jsonResponse(
-              413,
-              { error: 'invalid_request', error_description: 'request body too large' },
-              { connection: 'close' },
-            )
-          : this.pipeline.handle(endpoint, {
-              method,
-              path,
-              query: queryAt < 0 ? '' : url.slice(queryAt + 1),
-              headers: req.headers,
-              body,
-            });
+      const response = this.pipeline.handle(endpoint, {
+        method,
+        path,
+        query: queryAt < 0 ? '' : url.slice(queryAt + 1),
+        headers: req.headers,
+        body,
+      });
       record(response.status);
       write(res, response);
     } catch {
@@ -115,16 +114,18 @@ export class EmulatorHttpServer {
   }
 }
 
-/** The body, or `undefined` when it is larger than {@link MAX_BODY_BYTES} (the rest is read and dropped). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The body's first {@link KEPT_BODY_BYTES} bytes; the rest is read and dropped. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
+    let kept = 0;
     req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (kept >= KEPT_BODY_BYTES) return;
+      const part = chunk.length <= KEPT_BODY_BYTES - kept ? chunk : chunk.subarray(0, KEPT_BODY_BYTES - kept);
+      chunks.push(part);
+      kept += part.length;
     });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('request aborted'));

@@ -16,6 +16,11 @@ const INACTIVE = { active: false } as const;
  * `private_key_jwt`; a failed authentication is a 400 `unauthorized_client`; every problem with
  * the token, including an audience that names neither the client nor its project
  * (`validateIntrospectionAudience`), is `{"active":false}` without a reason.
+ *
+ * When both the client and the token are bad, the client's failure wins: ZITADEL checks both
+ * concurrently but lets a client error replace a token error whichever arrives first
+ * (zitadel/zitadel `internal/api/oidc/introspect.go`, `Server.Introspect`: "we prioritize the
+ * client error over the token error"; older releases kept whichever error came first).
  */
 export function introspectionEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
   try {
@@ -57,7 +62,8 @@ function authenticateClient(
   if (app === undefined) return 'unauthorized';
   if (credentials.clientAssertion !== '') {
     try {
-      verifyJwtAssertion(credentials.clientAssertion, context.issuer, appKeyLookup(app));
+      const nowMs = context.clock.now();
+      verifyJwtAssertion(credentials.clientAssertion, context.issuer, appKeyLookup(app, nowMs), nowMs);
       return app;
     } catch (error) {
       if (error instanceof AssertionRejected) return 'unauthorized';

@@ -19,7 +19,8 @@ export const GRANT_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-beare
 export function tokenEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
   try {
     const form = parseForm(request);
-    const grantType = form.get('grant_type');
+    // `tokensHandler` switches on `r.Form.Get("grant_type")`: the first value, unlike every other parameter.
+    const grantType = form.first('grant_type');
     if (grantType === GRANT_TYPE_JWT_BEARER) return jwtProfileGrant(form, context);
     if (grantType === 'client_credentials') return clientCredentialsGrant(form, request, context);
     if (grantType === '') throw invalidRequest('grant_type missing');
@@ -37,10 +38,16 @@ function jwtProfileGrant(form: Form, context: EmulatorContext): EmulatorResponse
   let userId: string;
   try {
     // The key is looked up by (kid, iss): a service user's own keys only.
-    userId = verifyJwtAssertion(assertion, context.issuer, (keyId, issuer) => {
-      const user = store.users.get(issuer);
-      return user?.kind === 'machine' ? activePublicKey(user.keys, keyId) : undefined;
-    }).issuer;
+    const nowMs = context.clock.now();
+    userId = verifyJwtAssertion(
+      assertion,
+      context.issuer,
+      (keyId, issuer) => {
+        const user = store.users.get(issuer);
+        return user?.kind === 'machine' ? activePublicKey(user.keys, keyId, nowMs) : undefined;
+      },
+      nowMs,
+    ).issuer;
   } catch (error) {
     if (error instanceof AssertionRejected) throw assertionFailure(error, context);
     throw error;
