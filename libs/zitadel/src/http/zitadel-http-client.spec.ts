@@ -35,6 +35,8 @@ const status =
   (code: number, headers: Record<string, string> = {}): Step =>
   (_, res) =>
     res.writeHead(code, headers).end('{}');
+const serverError: Step = (_, res) =>
+  res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"server_error"}');
 const drop: Step = (req) => req.socket.destroy();
 const client = (overrides: Partial<ConstructorParameters<typeof ZitadelHttpClient>[0]> = {}) =>
   new ZitadelHttpClient(
@@ -150,7 +152,7 @@ describe('ZitadelHttpClient', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         req.socket.on('close', () => (closed = true));
         const pump = (): void => {
-          while (!closed && written < 64 * 1024 * 1024) {
+          while (!req.socket.destroyed && written < 64 * 1024 * 1024) {
             written += 512;
             if (!res.write('y'.repeat(512))) return void res.once('drain', pump);
           }
@@ -169,8 +171,6 @@ describe('ZitadelHttpClient', () => {
       retries: 1,
       matches: (response) => response.status === 500 && readOAuthError(response)?.error === 'server_error',
     };
-    const serverError: Step = (_, res) =>
-      res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"server_error"}');
 
     it('retries a matching answer as often as it says, then returns it', async () => {
       steps = [serverError, serverError, serverError, status(200)];
