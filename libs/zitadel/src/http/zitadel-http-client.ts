@@ -108,7 +108,9 @@ export class ZitadelHttpClient {
         if (handling.matches(answer)) {
           if (last || matchedServerErrors >= handling.retries) return answer;
           matchedServerErrors++;
-          this.logger.debug(`ZITADEL ${request.endpoint} answered ${response.status}; retrying once more`);
+          this.logger.debug(
+            `ZITADEL ${request.endpoint} answered ${response.status} (a matching server error); retrying`,
+          );
           await this.clock.sleep(backoffDelayMs(attempt, this.settings));
           continue;
         }
