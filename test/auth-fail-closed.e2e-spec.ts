@@ -156,7 +156,9 @@ describe('failing closed before discovery or the JWKS are loaded', () => {
     ],
   ];
   it.each(cases)('answers 503 when %s, and recovers once ZITADEL does', async (_, fault, type) => {
-    const app: RunningApp = await startApp('express', guardedAppModule(options));
+    // No failure cooldown: recovery is checked the moment ZITADEL is back (hostile-outage covers the cooldown).
+    const http = { ...options.http, failureCooldownMs: 0 };
+    const app: RunningApp = await startApp('express', guardedAppModule({ ...options, http }));
     try {
       const value = await token(type);
       zitadel.injectFault(fault);

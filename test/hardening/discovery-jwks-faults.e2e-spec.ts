@@ -22,7 +22,8 @@ import { startZitadel, type ZitadelFixture } from './support/fixture.js';
 import { secretsIn } from './support/leaks.js';
 import { LoadClient, Tally, type Shot } from './support/load.js';
 
-const HTTP = { timeoutMs: 250, retries: 1, backoffBaseMs: 1, backoffMaxMs: 100 };
+// No failure cooldown: these cases check recovery the moment ZITADEL is back (hostile-outage covers the cooldown).
+const HTTP = { timeoutMs: 250, retries: 1, backoffBaseMs: 1, backoffMaxMs: 100, failureCooldownMs: 0 };
 
 let fixture: ZitadelFixture;
 let app: RunningApp | undefined;

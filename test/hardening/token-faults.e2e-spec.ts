@@ -63,7 +63,8 @@ interface Outage {
 const outages: Outage[] = [
   {
     name: 'answering 500',
-    fault: { status: 500, body: { error: 'server_error' } },
+    // Not `{"error":"server_error"}`: on this grant that is ZITADEL's refused assertion (token-assertion-500).
+    fault: { status: 500 },
     error: { code: 'ZITADEL_UNAVAILABLE', status: 500 },
     attempts: RETRIES + 1,
   },

@@ -33,6 +33,8 @@ export interface HostileIssuer {
   sign(claims: JWTPayload, header?: Record<string, unknown>): Promise<string>;
   /** Replaces the answer for `path` (`/oauth/v2/introspect`, ...). */
   on(path: string, handler: HostileHandler): void;
+  /** Restores the honest answer for `path` after {@link on}. */
+  off(path: string): void;
   /** Fields merged over the honest discovery document (`undefined` removes one). */
   discovery(fields: Record<string, unknown>): void;
   close(): Promise<void>;
@@ -106,6 +108,7 @@ export async function startHostileIssuer(): Promise<HostileIssuer> {
     sign: (claims, header = {}) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, ...header }).sign(privateKey),
     on: (path, handler) => void handlers.set(path, handler),
+    off: (path) => void handlers.delete(path),
     discovery: (fields) => void (overrides = { ...overrides, ...fields }),
     close: async () => {
       server.closeAllConnections();

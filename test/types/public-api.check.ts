@@ -12,6 +12,7 @@ import {
   Public,
   Roles,
   TokenService,
+  ZitadelAssertionRejectedError,
   ZitadelAuthGuard,
   ZitadelError,
   ZitadelModule,
@@ -143,11 +144,14 @@ export class GuardedController {}
 
 export function describeError(error: unknown): string {
   if (error instanceof ZitadelOAuthError) return `${error.error} ${error.error_description ?? ''} ${error.status}`;
+  if (error instanceof ZitadelAssertionRejectedError) return `check key ${error.keyId} of user ${error.userId}`;
   if (!(error instanceof ZitadelError)) return 'other';
   const code: ZitadelErrorCode = error.code;
   switch (code) {
     case 'ZITADEL_UNAVAILABLE':
       return 'retry later';
+    case 'ZITADEL_ASSERTION_REJECTED':
+      return 'check the service-user key';
     // @ts-expect-error not one of the library's error codes
     case 'ZITADEL_NO_SUCH_CODE':
       return 'never';

@@ -68,6 +68,7 @@ export { ZitadelKeyFileError } from './errors/key-file.error.js';
 export { ZitadelDiscoveryError } from './errors/discovery.error.js';
 export { ZitadelUnavailableError } from './errors/unavailable.error.js';
 export { ZitadelOAuthError } from './errors/oauth.error.js';
+export { ZitadelAssertionRejectedError } from './errors/assertion-rejected.error.js';
 export { ZitadelResponseError } from './errors/response.error.js';
 export { ZitadelTokenInvalidError, type TokenRejection } from './errors/token-invalid.error.js';
 export {

@@ -29,7 +29,7 @@ const configProvider: Provider = {
     resolveZitadelOptions(options, new Date(clock.now())),
 };
 
-/** One HTTP client, with the configured timeouts and retries, for every call to ZITADEL. */
+/** One HTTP client for every call to ZITADEL: the configured timeouts, retries and response size cap (`config.http`). */
 const httpClientProvider: Provider = {
   provide: ZitadelHttpClient,
   inject: [ZITADEL_CONFIG, ZITADEL_CLOCK],

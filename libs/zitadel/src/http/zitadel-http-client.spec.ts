@@ -1,8 +1,10 @@
 import { systemClock } from '../shared/clock.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ZitadelResponseError } from '../errors/response.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
-import { ZitadelHttpClient, type ZitadelHttpRequest } from './zitadel-http-client.js';
+import { readOAuthError } from './json-response.js';
+import { ZitadelHttpClient, type ServerErrorHandling, type ZitadelHttpRequest } from './zitadel-http-client.js';
 
 type Step = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -33,9 +35,14 @@ const status =
   (code: number, headers: Record<string, string> = {}): Step =>
   (_, res) =>
     res.writeHead(code, headers).end('{}');
+const serverError: Step = (_, res) =>
+  res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"server_error"}');
 const drop: Step = (req) => req.socket.destroy();
 const client = (overrides: Partial<ConstructorParameters<typeof ZitadelHttpClient>[0]> = {}) =>
-  new ZitadelHttpClient({ timeoutMs: 1000, retries: 2, backoffBaseMs: 1, backoffMaxMs: 50, ...overrides }, systemClock);
+  new ZitadelHttpClient(
+    { timeoutMs: 1000, retries: 2, backoffBaseMs: 1, backoffMaxMs: 50, maxResponseBytes: 1024, ...overrides },
+    systemClock,
+  );
 const read: ZitadelHttpRequest = { method: 'POST', url: '', idempotent: true, endpoint: 'token' };
 const write: ZitadelHttpRequest = { ...read, idempotent: false, endpoint: 'management' };
 
@@ -110,5 +117,88 @@ describe('ZitadelHttpClient', () => {
     await expect(client().send({ ...read, url: `http://127.0.0.1:${port}/` })).rejects.toThrow(
       'ZITADEL token endpoint is unreachable: ECONNREFUSED',
     );
+  });
+
+  it('reads a body of exactly maxResponseBytes, streamed without a Content-Length', async () => {
+    steps = [(_, res) => res.writeHead(200, { 'transfer-encoding': 'chunked' }).end('x'.repeat(1024))];
+    await expect(client().send({ ...read, url })).resolves.toMatchObject({ status: 200, body: 'x'.repeat(1024) });
+  });
+
+  it('refuses a Content-Length above maxResponseBytes before reading anything', async () => {
+    let closed = false;
+    steps = [
+      (req, res) => {
+        res.writeHead(200, { 'content-length': String(64 * 1024 * 1024) });
+        res.write('x');
+        req.socket.on('close', () => (closed = true));
+      },
+    ];
+    const error = await client()
+      .send({ ...read, url })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZitadelResponseError);
+    expect(error).toMatchObject({
+      message: expect.stringContaining('larger than 1024 bytes (http.maxResponseBytes)'),
+    });
+    expect(hits).toBe(1);
+    await expect.poll(() => closed).toBe(true);
+  });
+
+  it('stops reading a streamed body once it passes maxResponseBytes, and closes the connection', async () => {
+    let written = 0;
+    let closed = false;
+    steps = [
+      (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        req.socket.on('close', () => (closed = true));
+        const pump = (): void => {
+          while (!req.socket.destroyed && written < 64 * 1024 * 1024) {
+            written += 512;
+            if (!res.write('y'.repeat(512))) return void res.once('drain', pump);
+          }
+        };
+        pump();
+      },
+    ];
+    await expect(client().send({ ...read, url })).rejects.toBeInstanceOf(ZitadelResponseError);
+    await expect.poll(() => closed).toBe(true);
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+    expect(hits).toBe(1);
+  });
+
+  describe('a request handling some 5xx itself', () => {
+    const refusedAssertion: ServerErrorHandling = {
+      retries: 1,
+      matches: (response) => response.status === 500 && readOAuthError(response)?.error === 'server_error',
+    };
+
+    it('retries a matching answer as often as it says, then returns it', async () => {
+      steps = [serverError, serverError, serverError, status(200)];
+      const response = await client({ retries: 5 }).send({ ...read, url, serverErrors: refusedAssertion });
+      expect(response).toMatchObject({ status: 500, body: '{"error":"server_error"}' });
+      expect(hits).toBe(2);
+    });
+
+    it('never retries beyond http.retries', async () => {
+      steps = [serverError, status(200)];
+      await expect(
+        client({ retries: 0 }).send({ ...read, url, serverErrors: refusedAssertion }),
+      ).resolves.toMatchObject({ status: 500 });
+      expect(hits).toBe(1);
+    });
+
+    it('gives other 5xx the default handling', async () => {
+      steps = [status(500), status(502), status(500)];
+      await expect(client().send({ ...read, url, serverErrors: refusedAssertion })).rejects.toBeInstanceOf(
+        ZitadelUnavailableError,
+      );
+      expect(hits).toBe(3);
+      hits = 0;
+      steps = [status(503), serverError, serverError];
+      await expect(client().send({ ...read, url, serverErrors: refusedAssertion })).resolves.toMatchObject({
+        status: 500,
+      });
+      expect(hits).toBe(3);
+    });
   });
 });

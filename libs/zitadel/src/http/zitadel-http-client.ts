@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 import type { ZitadelClock } from '../shared/clock.js';
+import { readCappedBody } from './response-body.js';
 import {
   backoffDelayMs,
   isRetryableNetworkError,
@@ -20,6 +21,31 @@ export interface ZitadelHttpRequest {
   readonly idempotent: boolean;
   /** Short name of the endpoint for messages and logs, e.g. `token`. Never a URL with secrets. */
   readonly endpoint: string;
+  /** Some 5xx answers the caller interprets itself; without it every 5xx gets the default handling. */
+  readonly serverErrors?: ServerErrorHandling;
+}
+
+/**
+ * How a request takes over some 5xx answers from the default (retried up to `http.retries` times,
+ * then `ZitadelUnavailableError`). A 5xx answer is then read (within `http.maxResponseBytes`) and
+ * shown to `matches`: a matching one is retried at most `retries` times (and never beyond
+ * `http.retries`), and then returned to the caller; any other gets the default handling.
+ *
+ * @example
+ * // ZITADEL answers a refused JWT-profile assertion with 500 server_error: one retry, then the caller decides.
+ * { retries: 1, matches: (response) => response.status === 500 && readOAuthError(response)?.error === 'server_error' }
+ */
+export interface ServerErrorHandling {
+  /** Whether the caller handles this 5xx answer itself. */
+  readonly matches: (response: ZitadelHttpResponse) => boolean;
+  /** Further attempts after a matching answer. */
+  readonly retries: number;
+}
+
+/** Resolved settings of the client (see `ZitadelHttpOptions`). */
+export interface HttpClientSettings extends RetrySettings {
+  /** Largest response body read, in bytes; a longer one fails the call with `ZitadelResponseError`. */
+  readonly maxResponseBytes: number;
 }
 
 /** A response read in full. */
@@ -32,21 +58,24 @@ export interface ZitadelHttpResponse {
 /**
  * Sends requests to ZITADEL with a per-attempt timeout and retries (network errors, 5xx and 429,
  * with capped exponential backoff and jitter, honouring `Retry-After`). Other responses, 4xx
- * included, are returned for the caller to interpret.
+ * included, are returned for the caller to interpret. No body is read beyond
+ * `http.maxResponseBytes`.
  */
 export class ZitadelHttpClient {
   private readonly logger = new Logger('Zitadel');
 
   constructor(
-    private readonly settings: RetrySettings,
+    private readonly settings: HttpClientSettings,
     private readonly clock: ZitadelClock,
   ) {}
 
   /**
    * @throws {ZitadelUnavailableError} when every attempt failed on the network or with a
    *   retryable status, or when `Retry-After` asks for a longer wait than `backoffMaxMs`.
+   * @throws {ZitadelResponseError} the answer's body is larger than `http.maxResponseBytes`.
    */
   async send(request: ZitadelHttpRequest): Promise<ZitadelHttpResponse> {
+    let matchedServerErrors = 0;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.settings.retries;
       let response: Response;
@@ -72,10 +101,20 @@ export class ZitadelHttpClient {
         continue;
       }
 
-      if (!isRetryableStatus(response.status, request.idempotent)) {
-        return { status: response.status, headers: response.headers, body: await readBody(response, request.endpoint) };
-      }
-      await response.body?.cancel().catch(() => undefined);
+      if (!isRetryableStatus(response.status, request.idempotent)) return this.read(response, request);
+      const handling = request.serverErrors;
+      if (handling !== undefined && response.status >= 500) {
+        const answer = await this.read(response, request);
+        if (handling.matches(answer)) {
+          if (last || matchedServerErrors >= handling.retries) return answer;
+          matchedServerErrors++;
+          this.logger.debug(
+            `ZITADEL ${request.endpoint} answered ${response.status} (a matching server error); retrying`,
+          );
+          await this.clock.sleep(backoffDelayMs(attempt, this.settings));
+          continue;
+        }
+      } else await response.body?.cancel().catch(() => undefined);
       const asked = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
       if (last || (asked !== undefined && asked > this.settings.backoffMaxMs)) {
         const wait = asked === undefined ? '' : ` (asked to retry after ${Math.ceil(asked / 1000)} s)`;
@@ -88,13 +127,10 @@ export class ZitadelHttpClient {
       await this.clock.sleep(asked ?? backoffDelayMs(attempt, this.settings));
     }
   }
-}
 
-async function readBody(response: Response, endpoint: string): Promise<string> {
-  try {
-    return await response.text();
-  } catch (cause) {
-    throw new ZitadelUnavailableError(`ZITADEL ${endpoint} response was cut off`, response.status, { cause });
+  private async read(response: Response, request: ZitadelHttpRequest): Promise<ZitadelHttpResponse> {
+    const body = await readCappedBody(response, request.endpoint, this.settings.maxResponseBytes);
+    return { status: response.status, headers: response.headers, body };
   }
 }
 

@@ -7,7 +7,10 @@ import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { JwksCache, type JwksHttp, type JwksLocation } from './jwks-cache.js';
 
-const config = { jwt: { jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600 } } as ResolvedZitadelConfig;
+const config = {
+  jwt: { jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600 },
+  http: { failureCooldownMs: 1000 },
+} as ResolvedZitadelConfig;
 const discovery: JwksLocation = {
   get: async () => ({ jwks_uri: 'https://z.example/oauth/v2/keys' }) as Awaited<ReturnType<JwksLocation['get']>>,
 };
@@ -97,10 +100,30 @@ describe('JwksCache', () => {
     await expect(verify(token)).rejects.toBeInstanceOf(ZitadelUnavailableError);
     endpoint.failure = undefined;
     endpoint.body = JSON.stringify({ keys: 'nope' });
+    await clock.advance(1000);
     await expect(verify(token)).rejects.toBeInstanceOf(ZitadelResponseError);
     endpoint.body = undefined;
     endpoint.keys = [key.jwk];
+    await clock.advance(1000);
     await expect(verify(token)).resolves.toMatchObject({ payload: { sub: 'u' } });
     expect(endpoint.requests).toBe(3);
+  });
+
+  it('before the first set, one fetch at a time and none for http.failureCooldownMs after a failure', async () => {
+    const key = await signingKey('k1');
+    const token = await key.sign();
+    const down = new ZitadelUnavailableError('down');
+    endpoint.failure = down;
+    const first = await Promise.all(Array.from({ length: 5 }, () => verify(token).catch((e: unknown) => e)));
+    expect(first.every((error) => error === down)).toBe(true);
+    expect(endpoint.requests).toBe(1);
+    endpoint.failure = undefined;
+    endpoint.keys = [key.jwk];
+    await clock.advance(999);
+    for (let i = 0; i < 20; i++) await expect(verify(token)).rejects.toBe(down);
+    expect(endpoint.requests).toBe(1);
+    await clock.advance(1);
+    await expect(verify(token)).resolves.toMatchObject({ payload: { sub: 'u' } });
+    expect(endpoint.requests).toBe(2);
   });
 });

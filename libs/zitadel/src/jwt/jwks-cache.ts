@@ -34,7 +34,9 @@ interface LoadedSet {
  * kept in memory. A token whose `kid` is not in the set refetches it, at most once per cooldown,
  * so a rotated key is picked up at once and a flood of forged `kid`s costs ZITADEL one request
  * per cooldown (`jwt.jwksCooldownSeconds`). Concurrent fetches are shared. A set older than
- * `jwt.jwksMaxAgeSeconds` is refreshed in the background. A provider of `ZitadelModule`: replace
+ * `jwt.jwksMaxAgeSeconds` is refreshed in the background. While no set was ever loaded, a failed
+ * fetch is remembered for `http.failureCooldownMs`: meanwhile every caller gets the same error
+ * without a new request, so junk tokens during an outage do not multiply ZITADEL's load. A provider of `ZitadelModule`: replace
  * it with `overrideProvider(JwksCache)` to serve keys from elsewhere.
  */
 @Injectable()
@@ -46,9 +48,12 @@ export class JwksCache {
   private lastFetchAt = Number.NEGATIVE_INFINITY;
   /** Why the last fetch failed; `undefined` once one succeeds. */
   private lastFetchError: unknown;
+  /** When the last fetch failed; -Infinity before the first failure and after a success. */
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
 
   private readonly cooldownMs: number;
   private readonly maxAgeMs: number;
+  private readonly failureCooldownMs: number;
 
   constructor(
     @InjectZitadelConfig() config: ResolvedZitadelConfig,
@@ -58,6 +63,7 @@ export class JwksCache {
   ) {
     this.cooldownMs = config.jwt.jwksCooldownSeconds * 1000;
     this.maxAgeMs = config.jwt.jwksMaxAgeSeconds * 1000;
+    this.failureCooldownMs = config.http.failureCooldownMs;
   }
 
   /**
@@ -66,10 +72,11 @@ export class JwksCache {
    * @throws {errors.JWKSNoMatchingKey} no key of the set (after a refetch, when allowed) matches.
    * @throws {ZitadelUnavailableError} the JWKS could not be fetched (also within the cooldown after
    *   a failed fetch: the key may exist, ZITADEL could not say).
+   * @throws {ZitadelDiscoveryError} discovery failed (see `ZitadelDiscovery.get`).
    * @throws {ZitadelResponseError} the JWKS is not a usable key set.
    */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
-    const current = this.loaded ?? (await this.fetch());
+    const current = this.loaded ?? (await this.firstLoad());
     if (this.clock.now() - current.fetchedAt >= this.maxAgeMs) this.refreshInBackground();
     try {
       return await current.keys(header, token);
@@ -81,6 +88,14 @@ export class JwksCache {
       return fresh.keys(header, token);
     }
   };
+
+  /** The first set: one fetch at a time, and none within `http.failureCooldownMs` of a failed one. */
+  private firstLoad(): Promise<LoadedSet> {
+    if (this.pending === undefined && this.clock.now() - this.lastFailureAt < this.failureCooldownMs) {
+      return Promise.reject(this.lastFetchError);
+    }
+    return this.fetch();
+  }
 
   private mayFetch(): boolean {
     return this.pending !== undefined || this.clock.now() - this.lastFetchAt >= this.cooldownMs;
@@ -100,10 +115,12 @@ export class JwksCache {
         (set) => {
           this.loaded = set;
           this.lastFetchError = undefined;
+          this.lastFailureAt = Number.NEGATIVE_INFINITY;
           return set;
         },
         (error: unknown) => {
           this.lastFetchError = error;
+          this.lastFailureAt = this.clock.now();
           throw error;
         },
       )

@@ -5,30 +5,48 @@ import { ZitadelDiscoveryError } from '../errors/discovery.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 import { readJsonObject } from '../http/json-response.js';
 import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 import type { DiscoveryDocument } from './discovery-document.js';
+import { endpointOriginProblem } from './endpoint-origin.js';
 
 const ENDPOINT = 'discovery';
 
+/** A failed load, remembered for `http.failureCooldownMs`. */
+interface Failure {
+  readonly error: unknown;
+  readonly until: number;
+}
+
 /**
  * Reads `{issuer}/.well-known/openid-configuration` once, lazily, and keeps it. Concurrent first
- * callers share one request; a failure is not kept, so the next call tries again.
+ * callers share one request. A failure is remembered for `http.failureCooldownMs`: meanwhile every
+ * caller gets the same error without a new request (an outage is not amplified by every incoming
+ * request), and the first call after it tries again.
  */
 @Injectable()
 export class ZitadelDiscovery {
   private document: Promise<DiscoveryDocument> | undefined;
+  private failure: Failure | undefined;
 
   constructor(
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
     private readonly http: ZitadelHttpClient,
+    @InjectZitadelClock() private readonly clock: ZitadelClock,
   ) {}
 
   /**
    * @throws {ZitadelUnavailableError} ZITADEL cannot be reached.
-   * @throws {ZitadelDiscoveryError} the document is unusable or names another issuer.
+   * @throws {ZitadelDiscoveryError} the document is unusable, names another issuer or an endpoint
+   *   on an origin not allowed.
+   * @throws {ZitadelResponseError} the answer is not a JSON object or too large.
    */
   get(): Promise<DiscoveryDocument> {
-    this.document ??= this.fetch().catch((error: unknown) => {
+    if (this.document !== undefined) return this.document;
+    if (this.failure !== undefined && this.clock.now() < this.failure.until) return Promise.reject(this.failure.error);
+    this.failure = undefined;
+    this.document = this.fetch().catch((error: unknown) => {
       this.document = undefined;
+      this.failure = { error, until: this.clock.now() + this.config.http.failureCooldownMs };
       throw error;
     });
     return this.document;
@@ -51,15 +69,22 @@ export class ZitadelDiscovery {
       );
     }
     const raw = readJsonObject(response, ENDPOINT);
-    return parseDiscoveryDocument(raw, this.config.issuer);
+    return parseDiscoveryDocument(raw, this.config.issuer, this.config.discovery.trustedOrigins);
   }
 }
 
 /**
  * Checks a discovery document: the issuer must be the configured one (OpenID Connect Discovery
- * §4.3; a trailing slash is the only difference tolerated) and the endpoints absolute URLs.
+ * §4.3; a trailing slash is the only difference tolerated), and every endpoint the library uses an
+ * absolute URL on an allowed origin (see {@link endpointOriginProblem}).
+ *
+ * @param trustedOrigins `discovery.trustedOrigins`: origins besides the issuer's endpoints may be on.
  */
-export function parseDiscoveryDocument(raw: Record<string, unknown>, expectedIssuer: string): DiscoveryDocument {
+export function parseDiscoveryDocument(
+  raw: Record<string, unknown>,
+  expectedIssuer: string,
+  trustedOrigins: readonly string[],
+): DiscoveryDocument {
   const issuer = raw['issuer'];
   if (typeof issuer !== 'string' || issuer.replace(/\/+$/, '') !== expectedIssuer) {
     throw new ZitadelDiscoveryError(
@@ -67,26 +92,41 @@ export function parseDiscoveryDocument(raw: Record<string, unknown>, expectedIss
         `but the configured issuer is "${expectedIssuer}". Configure the issuer exactly as ZITADEL reports it.`,
     );
   }
+  const endpoints = new EndpointReader(raw, new URL(expectedIssuer), trustedOrigins);
   return {
     issuer,
-    token_endpoint: endpoint(raw, 'token_endpoint', true),
-    jwks_uri: endpoint(raw, 'jwks_uri', true),
-    introspection_endpoint: endpoint(raw, 'introspection_endpoint', false),
-    revocation_endpoint: endpoint(raw, 'revocation_endpoint', false),
-    userinfo_endpoint: endpoint(raw, 'userinfo_endpoint', false),
+    token_endpoint: endpoints.required('token_endpoint'),
+    jwks_uri: endpoints.required('jwks_uri'),
+    introspection_endpoint: endpoints.optional('introspection_endpoint'),
+    revocation_endpoint: endpoints.optional('revocation_endpoint'),
+    userinfo_endpoint: endpoints.optional('userinfo_endpoint'),
     raw,
   };
 }
 
-function endpoint(raw: Record<string, unknown>, field: string, required: true): string;
-function endpoint(raw: Record<string, unknown>, field: string, required: false): string | undefined;
-function endpoint(raw: Record<string, unknown>, field: string, required: boolean): string | undefined {
-  const value = raw[field];
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new ZitadelDiscoveryError(
-      `The discovery document's "${field}" is ${value === undefined ? 'missing' : 'not an http(s) URL'}`,
-    );
+/** Reads the endpoint fields of one document, each checked for form and origin. */
+class EndpointReader {
+  constructor(
+    private readonly raw: Record<string, unknown>,
+    private readonly issuer: URL,
+    private readonly trustedOrigins: readonly string[],
+  ) {}
+
+  required(field: string): string {
+    const value = this.optional(field);
+    if (value === undefined) throw new ZitadelDiscoveryError(`The discovery document's "${field}" is missing`);
+    return value;
   }
-  return value;
+
+  optional(field: string): string | undefined {
+    const value = this.raw[field];
+    if (value === undefined) return undefined;
+    const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+    if (typeof value !== 'string' || url === undefined || !/^https?:$/.test(url.protocol)) {
+      throw new ZitadelDiscoveryError(`The discovery document's "${field}" is not an http(s) URL`);
+    }
+    const problem = endpointOriginProblem(url, this.issuer, this.trustedOrigins);
+    if (problem !== undefined) throw new ZitadelDiscoveryError(`The discovery document's "${field}" ${problem}`);
+    return value;
+  }
 }

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import type { ResolvedServiceUser, ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { Secret } from '../config/secret.js';
+import { ZitadelAssertionRejectedError } from '../errors/assertion-rejected.error.js';
 import { ZitadelConfigurationError } from '../errors/configuration.error.js';
 import { ZitadelOAuthError } from '../errors/oauth.error.js';
 import { ZitadelResponseError } from '../errors/response.error.js';
 import { readJsonObject, readOAuthError } from '../http/json-response.js';
-import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
+import { ZitadelHttpClient, type ServerErrorHandling, type ZitadelHttpResponse } from '../http/zitadel-http-client.js';
 import { signAssertion } from '../keys/assertion.js';
 import { basicAuthorization } from '../oidc/client-authentication.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
@@ -33,6 +34,15 @@ const ENDPOINT = 'token';
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Used only when ZITADEL omits `expires_in`, which it does not do today. */
 const FALLBACK_LIFETIME_SECONDS = 300;
+
+/**
+ * Released ZITADEL answers a refused JWT-profile assertion with `500 server_error`
+ * ("Errors.Internal", zitadel/zitadel#12692), the same answer as a real fault. It is terminal, not
+ * transient, so it is retried once (in case it was a real fault), not `http.retries` times.
+ */
+const isRefusedAssertion = (response: ZitadelHttpResponse): boolean =>
+  response.status === 500 && readOAuthError(response)?.error === 'server_error';
+const REFUSED_ASSERTION: ServerErrorHandling = { matches: isRefusedAssertion, retries: 1 };
 
 /**
  * Access tokens for the configured service user, for calls to ZITADEL's APIs or to other APIs.
@@ -62,6 +72,8 @@ export class TokenService {
    *
    * @throws {ZitadelConfigurationError} no `serviceUser` is configured.
    * @throws {ZitadelOAuthError} ZITADEL refused the grant (not retried).
+   * @throws {ZitadelAssertionRejectedError} ZITADEL answered the JWT-profile grant `500 server_error`
+   *   twice: most likely the service-user key is expired, deleted or of another instance.
    * @throws {ZitadelUnavailableError} ZITADEL could not be reached after retries.
    * @throws {ZitadelResponseError} ZITADEL's answer could not be understood.
    * @throws {TypeError} a scope is not a non-empty string without whitespace.
@@ -142,7 +154,11 @@ export class TokenService {
       body: form.toString(),
       idempotent: true,
       endpoint: ENDPOINT,
+      ...(credentials.kind === 'jwt-profile' ? { serverErrors: REFUSED_ASSERTION } : {}),
     });
+    if (credentials.kind === 'jwt-profile' && isRefusedAssertion(response)) {
+      throw new ZitadelAssertionRejectedError(credentials.key.keyId, credentials.key.userId, response.status);
+    }
     if (response.status !== 200) {
       const oauth = readOAuthError(response);
       if (oauth !== undefined)
