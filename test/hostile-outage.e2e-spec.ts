@@ -56,7 +56,13 @@ function junkJwt(i: number): string {
 }
 
 const validJwt = () =>
-  issuer.sign({ iss: issuer.issuer, sub: 'alice', aud: [PROJECT_ID], exp: Math.floor(clock.now() / 1000) + 300 });
+  issuer.sign({
+    iss: issuer.issuer,
+    sub: 'alice',
+    aud: [PROJECT_ID],
+    jti: 'valid-access-token',
+    exp: Math.floor(clock.now() / 1000) + 300,
+  });
 
 /** Sends the tokens in rounds of 10 concurrent requests; returns every status. */
 async function send(tokens: readonly string[]): Promise<number[]> {
