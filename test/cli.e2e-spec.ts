@@ -92,7 +92,7 @@ describe('nestjs-zitadel CLI', () => {
     await writeFile(bad, JSON.stringify({ type: 'serviceaccount', keyId: '1', userId: '2', key: 'not a key' }));
     const run = await cli(['token', '--issuer', zitadel.issuer, '--key-file', bad]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Key file ${bad}: "key" is not a PEM-encoded private key`);
+    expect(run.stderr).toContain(`serviceUser.keyFile: ${bad}: "key" is not a PEM-encoded private key`);
     const wrongType = await cli(['token', '--issuer', zitadel.issuer, '--key-file', apiKeyPath]);
     expect(wrongType.code).toBe(1);
     expect(wrongType.stderr).toContain('configure it as apiApplication');

@@ -2,11 +2,13 @@
 // `nestjs-zitadel` the way ../shared/api.md and the README show, and each `@ts-expect-error`
 // marks a misuse that must stay a compile error. If an export is renamed or a type loosened,
 // the type check fails here.
-import { Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import * as api from 'nestjs-zitadel';
 import {
   CurrentUser,
+  getRolesRequirement,
   InjectZitadelOptions,
   IntrospectionService,
   Public,
@@ -20,6 +22,7 @@ import {
   ZitadelScopes,
   ZitadelUser,
   type IntrospectionResult,
+  type RolesRequirement,
   type ServiceUserKey,
   type ZitadelErrorCode,
   type ZitadelModuleOptions,
@@ -197,10 +200,23 @@ export async function misuse(tokens: TokenService, introspection: IntrospectionS
   ZitadelScopes.projectAudience(123);
 }
 
+// --- Reading @Roles metadata: a reader, no raw decorator -----------------------------------------
+
+export function requirementOf(reflector: Reflector, context: ExecutionContext): RolesRequirement | undefined {
+  return getRolesRequirement(reflector, context.getHandler(), context.getClass());
+}
+
+// @ts-expect-error the raw metadata decorator is internal: applied directly it could admit everyone
+export const rawDecorator = api.RolesMetadata;
+
 export class MisusedDecorators {
   // @ts-expect-error @Roles needs at least one role
   @Roles()
   none(): void {}
+
+  // @ts-expect-error the object form needs anyOf or allOf
+  @Roles({ mode: 'allOf', roles: [] })
+  everyone(): void {}
 
   // @ts-expect-error not a field of ZitadelUser
   method(@CurrentUser('password') password: string): string {

@@ -54,7 +54,7 @@ export {
 export { Public } from './auth/public.decorator.js';
 export {
   Roles,
-  RolesMetadata,
+  getRolesRequirement,
   type RolesOptions,
   type RolesRequirement,
   type OrgSource,

@@ -59,6 +59,6 @@ describe('ZitadelModule', () => {
     const error = await compile.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZitadelConfigurationError);
     expect((error as ZitadelConfigurationError).issues.map((i) => i.path)).toEqual(['issuer', 'serviceUser.keyFile']);
-    expect((error as Error).message).toContain('Key file /missing/key.json: does not exist');
+    expect((error as Error).message).toContain('serviceUser.keyFile: /missing/key.json: does not exist');
   });
 });

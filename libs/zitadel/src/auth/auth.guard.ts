@@ -124,6 +124,7 @@ export class ZitadelAuthGuard implements CanActivate {
 
   /** Whether the user satisfies `@Roles`; an organisation-scoped check needs the request to name one. */
   protected hasRequiredRoles(user: ZitadelUser, requirement: RolesRequirement, context: ExecutionContext): boolean {
+    if (requirement.roles.length === 0) return false; // `[].every` would admit everyone
     let orgId: string | undefined;
     if (requirement.org !== undefined) {
       orgId = this.getOrganizationId(requirement, context);

@@ -1,5 +1,15 @@
+import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Roles, RolesMetadata, type RolesOptions } from './roles.decorator.js';
+import { ZitadelAuthGuard } from './auth.guard.js';
+import {
+  getRolesRequirement,
+  Roles,
+  RolesMetadata,
+  type RolesOptions,
+  type RolesRequirement,
+} from './roles.decorator.js';
+import type { ZitadelTokenValidator } from './token-validator.js';
+import { ZitadelUser } from './zitadel-user.js';
 
 function metadataOf(decorator: MethodDecorator & ClassDecorator) {
   class Target {}
@@ -38,5 +48,66 @@ describe('@Roles', () => {
     ['an org of another kind', () => Roles({ anyOf: ['a'], org: { query: 'o' } } as unknown as RolesOptions)],
   ])('refuses %s when applied', (_, apply) => {
     expect(apply).toThrow(TypeError);
+  });
+});
+
+describe('RolesMetadata (internal)', () => {
+  it.each([
+    ['an empty allOf', { mode: 'allOf', roles: [], org: undefined }],
+    ['an empty anyOf', { mode: 'anyOf', roles: [], org: undefined }],
+    ['another mode', { mode: 'noneOf', roles: ['a'], org: undefined }],
+  ])('refuses %s even when applied directly', (_, requirement) => {
+    class Target {}
+    expect(() => RolesMetadata(requirement as RolesRequirement)(Target)).toThrow(TypeError);
+  });
+});
+
+describe('getRolesRequirement', () => {
+  const reflector = new Reflector();
+
+  it('reads the first target that has @Roles (handler before class)', () => {
+    @Roles('viewer')
+    class Controller {
+      @Roles({ allOf: ['admin', 'auditor'] })
+      handler(): void {}
+      plain(): void {}
+    }
+    const proto = Controller.prototype;
+    expect(getRolesRequirement(reflector, proto.handler, Controller)).toEqual({
+      mode: 'allOf',
+      roles: ['admin', 'auditor'],
+      org: undefined,
+    });
+    expect(getRolesRequirement(reflector, proto.plain, Controller)).toMatchObject({ roles: ['viewer'] });
+    expect(getRolesRequirement(reflector, proto.plain)).toBeUndefined();
+    expect(Object.isFrozen(getRolesRequirement(reflector, Controller))).toBe(true);
+  });
+
+  it('refuses an empty requirement stored around @Roles with SetMetadata', () => {
+    @SetMetadata(RolesMetadata.KEY, { mode: 'allOf', roles: [] })
+    class Bypass {}
+    expect(() => getRolesRequirement(reflector, Bypass)).toThrow(TypeError);
+  });
+});
+
+describe("the guard's role check", () => {
+  /** Exposes the protected check; the validator is never asked for a token here. */
+  class Guard extends ZitadelAuthGuard {
+    check(user: ZitadelUser, requirement: RolesRequirement): boolean {
+      return this.hasRequiredRoles(user, requirement, {} as ExecutionContext);
+    }
+  }
+  const validator = { assertConfigured: () => undefined } as unknown as ZitadelTokenValidator;
+  const guard = new Guard(new Reflector(), validator);
+  const user = new ZitadelUser(
+    { sub: '1', 'urn:zitadel:iam:org:project:roles': { admin: { '7': 'acme' } } },
+    '2',
+    'jwt',
+  );
+
+  it('refuses an empty role list in either mode, whatever stored it', () => {
+    expect(guard.check(user, { mode: 'allOf', roles: [], org: undefined })).toBe(false);
+    expect(guard.check(user, { mode: 'anyOf', roles: [], org: undefined })).toBe(false);
+    expect(guard.check(user, { mode: 'allOf', roles: ['admin'], org: undefined })).toBe(true);
   });
 });

@@ -25,8 +25,37 @@ export interface RolesRequirement {
   readonly org: OrgSource | undefined;
 }
 
-/** The metadata behind `@Roles`, under the key `zitadel:roles`; read it with `Reflector`. */
-export const RolesMetadata = Reflector.createDecorator<RolesRequirement>({ key: 'zitadel:roles' });
+/**
+ * The metadata behind `@Roles`, under the key `zitadel:roles`. Internal (the guard reads it): not
+ * exported from the package, because applied directly it could store a requirement that admits
+ * everyone (`{ mode: 'allOf', roles: [] }` passes `[].every`). Its transform checks every
+ * requirement it stores all the same. Users read the metadata with {@link getRolesRequirement}.
+ */
+export const RolesMetadata = Reflector.createDecorator<RolesRequirement, RolesRequirement>({
+  key: 'zitadel:roles',
+  transform: checkedRequirement,
+});
+
+/**
+ * The `@Roles` requirement of the first target that has one: pass the handler before its class
+ * (`context.getHandler(), context.getClass()`), as the guard reads them.
+ *
+ * @returns the frozen requirement, or `undefined` when no target has `@Roles`.
+ * @throws {TypeError} the metadata under `zitadel:roles` is not one `@Roles` could have stored
+ *   (e.g. set with `SetMetadata` and an empty role list): refused rather than read as "no roles".
+ * @example
+ * const requirement = getRolesRequirement(this.reflector, context.getHandler(), context.getClass());
+ */
+export function getRolesRequirement(
+  reflector: Reflector,
+  ...targets: readonly [object, ...object[]]
+): RolesRequirement | undefined {
+  for (const target of targets) {
+    const found: unknown = reflector.get(RolesMetadata, target as () => void);
+    if (found !== undefined) return checkedRequirement(found);
+  }
+  return undefined;
+}
 
 /**
  * Requires project roles (`ZitadelUser.hasRole`). Without them the guard answers 403.
@@ -83,4 +112,11 @@ function orgSource(value: OrgSource | undefined): OrgSource | undefined {
     throw new TypeError('"org" must be { param: string } or { header: string }');
   }
   return Object.freeze(entry[0] === 'param' ? { param: entry[1] } : { header: entry[1].toLowerCase() });
+}
+
+/** A requirement as `@Roles` builds it, or a TypeError: never an empty list, never another mode. */
+function checkedRequirement(value: unknown): RolesRequirement {
+  const { mode, roles, org } = (typeof value === 'object' && value !== null ? value : {}) as Partial<RolesRequirement>;
+  if (mode !== 'anyOf' && mode !== 'allOf') throw new TypeError('A roles requirement needs mode "anyOf" or "allOf"');
+  return Object.freeze({ mode, roles: roleList(roles, `"${mode}"`), org: orgSource(org) });
 }

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -69,10 +69,10 @@ describe('resolveZitadelOptions', () => {
       'issuer: must use https',
       'issuer: must not contain credentials, a query or a fragment',
       'serviceUser.keyFile: must be the path of the JSON key file (got undefined: is the environment variable set?)',
-      'apiApplication.key: Key file apiApplication.key: "type" must be "application", got "serviceaccount". This is a service user key: configure it as serviceUser, not apiApplication.',
+      'apiApplication.key: "type" must be "application", got "serviceaccount". This is a service user key: configure it as serviceUser, not apiApplication.',
       'projectId: must be a string: ZITADEL ids are 64-bit',
       "tokenValidation: must be one of 'auto', 'introspection', 'jwt'",
-      'http.timeoutMs: must be an integer >= 1',
+      'http.timeoutMs: must be an integer >= 1 (milliseconds, at most 2147483647)',
       'tokenCache.refreshAfterFraction: must be a number between 0 and 1 (exclusive)',
     ]);
   });
@@ -122,5 +122,161 @@ describe('resolveZitadelOptions', () => {
     });
     expect(inspect(config, { depth: 10 })).not.toContain(secret);
     expect(JSON.stringify(config)).not.toContain(secret);
+  });
+
+  describe('unknown keys', () => {
+    it.each([
+      [{ tokenvalidation: 'jwt' }, 'tokenvalidation: is not an option; did you mean "tokenValidation"?'],
+      [{ projectID: '1' }, 'projectID: is not an option; did you mean "projectId"?'],
+      [{ isuer: 'x' }, 'isuer: is not an option; did you mean "issuer"?'],
+      [{ http: { timeout: 5 } }, 'http.timeout: is not an option; did you mean "timeoutMs"?'],
+      [{ http: { retry: 1 } }, 'http.retry: is not an option; did you mean "retries"?'],
+      [
+        { tokenCache: { minRemaining: 1 } },
+        'tokenCache.minRemaining: is not an option; did you mean "minRemainingSeconds"?',
+      ],
+      [{ introspection: { caches: {} } }, 'introspection.caches: is not an option; did you mean "cache"?'],
+      [
+        { introspection: { cache: { maxTTLSeconds: 5 } } },
+        'introspection.cache.maxTTLSeconds: is not an option; did you mean "maxTtlSeconds"?',
+      ],
+      [{ jwt: { clockTolerance: 1 } }, 'jwt.clockTolerance: is not an option; did you mean "clockToleranceSeconds"?'],
+      [{ jwt: { cache: { maxEntry: 1 } } }, 'jwt.cache.maxEntry: is not an option; did you mean "maxEntries"?'],
+      [
+        { discovery: { trustedOrigin: [] } },
+        'discovery.trustedOrigin: is not an option; did you mean "trustedOrigins"?',
+      ],
+      [
+        { serviceUser: { clientId: 'a', clientSecret: 'b', clientsecret: 'c' } },
+        'serviceUser.clientsecret: is not an option; did you mean "clientSecret"?',
+      ],
+      [
+        { apiApplication: { clientId: 'a', clientSecret: 'b', personalAccessToken: 'c' } },
+        'apiApplication.personalAccessToken: is not an option (known here: keyFile, key, keyJson, clientId, clientSecret)',
+      ],
+    ])('%j is reported at its path with a suggestion', async (options, issue) => {
+      expect(await issuesOf({ issuer: 'https://z.example', ...options })).toEqual([issue]);
+    });
+
+    it('names the known keys when nothing is close', async () => {
+      expect(await issuesOf({ issuer: 'https://z.example', http: { zzzzzzzz: 1 } })).toEqual([
+        'http.zzzzzzzz: is not an option (known here: timeoutMs, retries, backoffBaseMs, backoffMaxMs, maxResponseBytes, failureCooldownMs)',
+      ]);
+    });
+
+    it('knows every documented option, clock and discovery included', async () => {
+      const config = await resolveZitadelOptions({
+        issuer: 'https://z.example',
+        allowInsecureIssuer: false,
+        serviceUser: { personalAccessToken: 'pat' },
+        apiApplication: { clientId: 'api', clientSecret: 'pw' },
+        projectId: '1',
+        tokenValidation: 'jwt',
+        http: {
+          timeoutMs: 1,
+          retries: 0,
+          backoffBaseMs: 0,
+          backoffMaxMs: 0,
+          maxResponseBytes: 1024,
+          failureCooldownMs: 0,
+        },
+        tokenCache: { refreshAfterFraction: 0.5, minRemainingSeconds: 0 },
+        realm: 'api',
+        introspection: {
+          cache: { maxTtlSeconds: 0, inactiveTtlSeconds: 0, maxEntries: 1, storeTimeoutMs: 1 },
+        },
+        jwt: {
+          clockToleranceSeconds: 300,
+          jwksCooldownSeconds: 0,
+          jwksMaxAgeSeconds: 1,
+          cache: { maxEntries: 0, maxTtlSeconds: 0 },
+        },
+        discovery: { trustedOrigins: ['https://login.example'] },
+        clock: { now: () => 0, sleep: async () => undefined },
+      });
+      expect(config).toMatchObject({
+        http: { timeoutMs: 1, maxResponseBytes: 1024 },
+        jwt: { clockToleranceSeconds: 300, cache: { maxEntries: 0 } },
+        discovery: { trustedOrigins: ['https://login.example'] },
+      });
+    });
+  });
+
+  describe('cross-field rules', () => {
+    it('http.backoffBaseMs must not exceed http.backoffMaxMs', async () => {
+      expect(await issuesOf({ issuer: 'https://z.example', http: { backoffBaseMs: 500, backoffMaxMs: 100 } })).toEqual([
+        'http.backoffBaseMs: must not exceed http.backoffMaxMs (500 > 100): the first wait would already be over the longest',
+      ]);
+      // Against the default maximum (2000) too.
+      expect(await issuesOf({ issuer: 'https://z.example', http: { backoffBaseMs: 2001 } })).toHaveLength(1);
+      await expect(
+        resolveZitadelOptions({ issuer: 'https://z.example', http: { backoffBaseMs: 100, backoffMaxMs: 100 } }),
+      ).resolves.toBeDefined();
+    });
+
+    it('introspection.cache.maxEntries contradicts stores', async () => {
+      const store = { get: () => undefined, set: () => true };
+      expect(
+        await issuesOf({ issuer: 'https://z.example', introspection: { cache: { stores: [store], maxEntries: 5 } } }),
+      ).toEqual([
+        'introspection.cache.maxEntries: bounds only the default in-memory store and has no effect with stores: remove one of the two',
+      ]);
+    });
+
+    it('clock must have now() and sleep()', async () => {
+      const message = 'clock: must be an object with now() and sleep(ms) functions, e.g. new ManualClock() in tests';
+      expect(await issuesOf({ issuer: 'https://z.example', clock: { now: () => 0 } })).toEqual([message]);
+      expect(await issuesOf({ issuer: 'https://z.example', clock: Date })).toEqual([message]);
+    });
+
+    it('allowInsecureIssuer must be a boolean', async () => {
+      expect(await issuesOf({ issuer: 'https://z.example', allowInsecureIssuer: 'yes' })).toEqual([
+        'allowInsecureIssuer: must be true or false',
+      ]);
+    });
+  });
+
+  describe('the same kind of bound has the same minimum everywhere', () => {
+    it.each([
+      ['http', 'timeoutMs', 0, 'must be an integer >= 1 (milliseconds, at most 2147483647)'],
+      ['introspection.cache', 'storeTimeoutMs', 0, 'must be an integer >= 1 (milliseconds, at most 2147483647)'],
+      ['http', 'backoffMaxMs', 2_147_483_648, 'must be an integer >= 0 (milliseconds, at most 2147483647)'],
+      ['http', 'failureCooldownMs', -1, 'must be an integer >= 0 (milliseconds, at most 2147483647)'],
+      ['introspection.cache', 'maxTtlSeconds', -1, 'must be an integer >= 0 (seconds, at most 2147483)'],
+      ['introspection.cache', 'inactiveTtlSeconds', 1.5, 'must be an integer >= 0 (seconds, at most 2147483)'],
+      ['jwt.cache', 'maxTtlSeconds', -1, 'must be an integer >= 0 (seconds, at most 2147483)'],
+      ['tokenCache', 'minRemainingSeconds', -1, 'must be an integer >= 0 (seconds, at most 2147483)'],
+      ['introspection.cache', 'maxEntries', 0, 'must be an integer >= 1'],
+      ['jwt.cache', 'maxEntries', -1, 'must be an integer >= 0 (0 disables)'],
+      ['jwt', 'clockToleranceSeconds', 301, 'must be an integer >= 0 (seconds, at most 300)'],
+      ['jwt', 'jwksMaxAgeSeconds', 0, 'must be an integer >= 1 (seconds, at most 2147483)'],
+      ['http', 'maxResponseBytes', 1023, 'must be an integer >= 1024'],
+    ])('%s.%s = %j', async (where, key, value, message) => {
+      const options: Record<string, unknown> = { issuer: 'https://z.example' };
+      let bag = options;
+      for (const part of where.split('.')) bag = (bag[part] = {}) as Record<string, unknown>;
+      bag[key] = value;
+      expect(await issuesOf(options)).toEqual([`${where}.${key}: ${message}`]);
+    });
+  });
+
+  describe('key file messages', () => {
+    it('name the option once, and a relative keyFile by its absolute path', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'zitadel-opts-'));
+      await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...serviceUserKey, type: 'application' }));
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        const [issue] = await issuesOf({ issuer: 'https://z.example', serviceUser: { keyFile: './bad.json' } });
+        expect(issue).toMatch(/^serviceUser\.keyFile: \/.*\/bad\.json: "type" must be "serviceaccount"/);
+        expect(issue).toContain(`${join(await realpath(dir), 'bad.json')}: `);
+        expect(issue).not.toContain('Key file');
+      } finally {
+        process.chdir(cwd);
+      }
+      expect(await issuesOf({ issuer: 'https://z.example', serviceUser: { keyJson: '{' } })).toEqual([
+        'serviceUser.keyJson: is not valid JSON. Use the file exactly as ZITADEL gave it.',
+      ]);
+    });
   });
 });

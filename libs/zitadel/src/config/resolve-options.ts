@@ -1,24 +1,110 @@
-import { ZitadelConfigurationError, type ConfigurationIssue } from '../errors/configuration.error.js';
+import { ZitadelConfigurationError } from '../errors/configuration.error.js';
 import { ZitadelKeyFileError } from '../errors/key-file.error.js';
+import { isRecord } from '../shared/is-record.js';
 import { parseApplicationKey, parseServiceUserKey, readKeySource, type KeySource } from '../keys/key-file.parser.js';
 import type { Keyv } from 'keyv';
 import type { ResolvedApiApplication, ResolvedServiceUser, ResolvedZitadelConfig } from './resolved-config.js';
 import { Secret } from './secret.js';
-import type { TokenValidationMode, ZitadelModuleOptions } from './zitadel-options.interface.js';
+import {
+  count,
+  entries,
+  fraction,
+  Issues,
+  milliseconds,
+  readSection,
+  reportUnknownKeys,
+  seconds,
+  section,
+  type Bag,
+  type Schema,
+} from './option-schema.js';
+import type {
+  ApiApplicationCredentials,
+  DiscoveryOptions,
+  IntrospectionOptions,
+  JwtValidationOptions,
+  TokenCacheOptions,
+  ServiceUserCredentials,
+  TokenValidationMode,
+  ZitadelHttpOptions,
+  ZitadelModuleOptions,
+} from './zitadel-options.interface.js';
 
 const VALIDATION_MODES: readonly TokenValidationMode[] = ['auto', 'introspection', 'jwt'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const KEY_FORMS = ['keyFile', 'key', 'keyJson'] as const;
 
-/** Collects problems so that all of them are reported at once. */
-class Issues {
-  readonly list: ConfigurationIssue[] = [];
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
-}
+/** Every top-level option; typed against the interface, so a new option cannot be forgotten here. */
+const TOP_LEVEL_KEYS: { readonly [K in keyof Required<ZitadelModuleOptions>]: true } = {
+  issuer: true,
+  allowInsecureIssuer: true,
+  serviceUser: true,
+  apiApplication: true,
+  projectId: true,
+  tokenValidation: true,
+  http: true,
+  tokenCache: true,
+  realm: true,
+  introspection: true,
+  jwt: true,
+  discovery: true,
+  clock: true,
+};
 
-type Bag = Record<string, unknown>;
+const HTTP = {
+  timeoutMs: milliseconds(5000, 1),
+  retries: count(2, 0),
+  backoffBaseMs: milliseconds(100),
+  backoffMaxMs: milliseconds(2000),
+  maxResponseBytes: count(4 * 1024 * 1024, 1024),
+  failureCooldownMs: milliseconds(1000),
+} satisfies Schema<ZitadelHttpOptions>;
+
+const TOKEN_CACHE = {
+  refreshAfterFraction: fraction(0.8),
+  minRemainingSeconds: seconds(60),
+} satisfies Schema<TokenCacheOptions>;
+
+const INTROSPECTION = {
+  cache: section({
+    maxTtlSeconds: seconds(60),
+    inactiveTtlSeconds: seconds(10),
+    maxEntries: entries(10_000, false),
+    stores: keyvStores,
+    storeTimeoutMs: milliseconds(500, 1),
+  } satisfies Schema<NonNullable<IntrospectionOptions['cache']>>),
+} satisfies Schema<IntrospectionOptions>;
+
+const JWT = {
+  // A tolerance of more than five minutes would accept tokens long expired.
+  clockToleranceSeconds: seconds(5, 0, 300),
+  jwksCooldownSeconds: seconds(30),
+  jwksMaxAgeSeconds: seconds(600, 1),
+  cache: section({
+    maxEntries: entries(10_000, true),
+    maxTtlSeconds: seconds(300),
+  } satisfies Schema<NonNullable<JwtValidationOptions['cache']>>),
+} satisfies Schema<JwtValidationOptions>;
+
+const DISCOVERY = { trustedOrigins } satisfies Schema<DiscoveryOptions>;
+
+/** Every key of every credential form (a union's `keyof` would keep only the common ones). */
+type AllKeys<T> = T extends unknown ? keyof T : never;
+const SERVICE_USER_KEYS: { readonly [K in AllKeys<ServiceUserCredentials>]: true } = {
+  keyFile: true,
+  key: true,
+  keyJson: true,
+  clientId: true,
+  clientSecret: true,
+  personalAccessToken: true,
+};
+const API_APPLICATION_KEYS: { readonly [K in AllKeys<ApiApplicationCredentials>]: true } = {
+  keyFile: true,
+  key: true,
+  keyJson: true,
+  clientId: true,
+  clientSecret: true,
+};
 
 /**
  * Validates the module options, applies defaults and loads key files.
@@ -34,7 +120,8 @@ export async function resolveZitadelOptions(
     throw new ZitadelConfigurationError([{ path: '(options)', message: 'must be an object' }]);
   }
   const bag = options as unknown as Bag;
-  const issuer = checkIssuer(bag['issuer'], bag['allowInsecureIssuer'] === true, issues);
+  reportUnknownKeys(bag, Object.keys(TOP_LEVEL_KEYS), '', issues);
+  const issuer = checkIssuer(bag['issuer'], bag['allowInsecureIssuer'], issues);
   const serviceUser = await resolveServiceUser(bag['serviceUser'], issues, now);
   const apiApplication = await resolveApiApplication(bag['apiApplication'], issues, now);
   const projectId = optionalId(bag['projectId'], 'projectId', issues);
@@ -42,55 +129,32 @@ export async function resolveZitadelOptions(
   if (!VALIDATION_MODES.includes(tokenValidation as TokenValidationMode)) {
     issues.add('tokenValidation', `must be one of ${VALIDATION_MODES.map((m) => `'${m}'`).join(', ')}`);
   }
-  const http = section(bag, 'http', issues);
-  const tokenCache = section(bag, 'tokenCache', issues);
-  const introspectionCache = section(section(bag, 'introspection', issues), 'cache', issues, 'introspection.cache');
-  const jwt = section(bag, 'jwt', issues);
-  const jwtCache = section(jwt, 'cache', issues, 'jwt.cache');
+  checkClock(bag['clock'], issues);
+  const http = readSection(bag['http'], HTTP, 'http', issues);
+  const introspection = readSection(bag['introspection'], INTROSPECTION, 'introspection', issues);
   const resolved: ResolvedZitadelConfig = {
     issuer,
     serviceUser,
     apiApplication,
     projectId,
     tokenValidation: tokenValidation as TokenValidationMode,
-    http: {
-      timeoutMs: integer(http, 'http.timeoutMs', 5000, 1, issues),
-      retries: integer(http, 'http.retries', 2, 0, issues),
-      backoffBaseMs: integer(http, 'http.backoffBaseMs', 100, 0, issues),
-      backoffMaxMs: integer(http, 'http.backoffMaxMs', 2000, 0, issues),
-      maxResponseBytes: integer(http, 'http.maxResponseBytes', 4 * 1024 * 1024, 1024, issues),
-      failureCooldownMs: integer(http, 'http.failureCooldownMs', 1000, 0, issues),
-    },
-    discovery: { trustedOrigins: trustedOrigins(section(bag, 'discovery', issues)['trustedOrigins'], issues) },
-    tokenCache: {
-      refreshAfterFraction: fraction(tokenCache, 'tokenCache.refreshAfterFraction', 0.8, issues),
-      minRemainingSeconds: integer(tokenCache, 'tokenCache.minRemainingSeconds', 60, 0, issues),
-    },
+    http,
+    discovery: readSection(bag['discovery'], DISCOVERY, 'discovery', issues),
+    tokenCache: readSection(bag['tokenCache'], TOKEN_CACHE, 'tokenCache', issues),
     realm: checkRealm(bag['realm'], issues),
-    introspection: {
-      cache: {
-        maxTtlSeconds: integer(introspectionCache, 'introspection.cache.maxTtlSeconds', 60, 0, issues),
-        inactiveTtlSeconds: integer(introspectionCache, 'introspection.cache.inactiveTtlSeconds', 10, 0, issues),
-        maxEntries: integer(introspectionCache, 'introspection.cache.maxEntries', 10_000, 1, issues),
-        stores: keyvStores(introspectionCache['stores'], 'introspection.cache.stores', issues),
-        storeTimeoutMs: integer(introspectionCache, 'introspection.cache.storeTimeoutMs', 500, 1, issues),
-      },
-    },
-    jwt: {
-      clockToleranceSeconds: integer(jwt, 'jwt.clockToleranceSeconds', 5, 0, issues),
-      jwksCooldownSeconds: integer(jwt, 'jwt.jwksCooldownSeconds', 30, 0, issues),
-      jwksMaxAgeSeconds: integer(jwt, 'jwt.jwksMaxAgeSeconds', 600, 1, issues),
-      cache: {
-        maxEntries: integer(jwtCache, 'jwt.cache.maxEntries', 10_000, 0, issues),
-        maxTtlSeconds: integer(jwtCache, 'jwt.cache.maxTtlSeconds', 300, 0, issues),
-      },
-    },
+    introspection,
+    jwt: readSection(bag['jwt'], JWT, 'jwt', issues),
   };
+  checkCrossField(bag, resolved, issues);
   if (issues.list.length > 0) throw new ZitadelConfigurationError(issues.list);
   return resolved;
 }
 
-function checkIssuer(value: unknown, allowInsecure: boolean, issues: Issues): string {
+function checkIssuer(value: unknown, allowInsecureValue: unknown, issues: Issues): string {
+  if (allowInsecureValue !== undefined && typeof allowInsecureValue !== 'boolean') {
+    issues.add('allowInsecureIssuer', 'must be true or false');
+  }
+  const allowInsecure = allowInsecureValue === true;
   if (typeof value !== 'string' || value.trim() === '') {
     issues.add('issuer', 'is required: the URL of your ZITADEL instance, e.g. https://acme.zitadel.cloud');
     return '';
@@ -114,7 +178,7 @@ function checkIssuer(value: unknown, allowInsecure: boolean, issues: Issues): st
 
 async function resolveServiceUser(value: unknown, issues: Issues, now: Date): Promise<ResolvedServiceUser | undefined> {
   const path = 'serviceUser';
-  const form = credentialForm(value, path, ['personalAccessToken'], issues);
+  const form = credentialForm(value, path, ['personalAccessToken'], Object.keys(SERVICE_USER_KEYS), issues);
   if (form === undefined || typeof value !== 'object' || value === null) return undefined;
   const bag = value as Bag;
   if (form === 'personalAccessToken') {
@@ -136,7 +200,7 @@ async function resolveApiApplication(
   now: Date,
 ): Promise<ResolvedApiApplication | undefined> {
   const path = 'apiApplication';
-  const form = credentialForm(value, path, [], issues);
+  const form = credentialForm(value, path, [], Object.keys(API_APPLICATION_KEYS), issues);
   if (form === undefined || typeof value !== 'object' || value === null) return undefined;
   const bag = value as Bag;
   if (form === 'clientSecret') {
@@ -156,6 +220,7 @@ function credentialForm(
   value: unknown,
   path: string,
   extra: readonly 'personalAccessToken'[],
+  known: readonly string[],
   issues: Issues,
 ): CredentialForm | undefined {
   if (value === undefined) return undefined;
@@ -163,6 +228,7 @@ function credentialForm(
     issues.add(path, 'must be an object');
     return undefined;
   }
+  reportUnknownKeys(value as Bag, known, path, issues);
   const keys = Object.keys(value);
   const forms: CredentialForm[] = [
     ...KEY_FORMS.filter((form) => keys.includes(form)),
@@ -198,7 +264,8 @@ async function loadKey<T>(
     return parse(data, origin);
   } catch (error) {
     if (!(error instanceof ZitadelKeyFileError)) throw error;
-    issues.add(`${path}.${form}`, error.message);
+    // The path names the option already; a file is named by its absolute path, nothing twice.
+    issues.add(`${path}.${form}`, form === 'keyFile' ? `${error.source}: ${error.problem}` : error.problem);
     return undefined;
   }
 }
@@ -225,14 +292,6 @@ function optionalId(value: unknown, path: string, issues: Issues): string | unde
   return undefined;
 }
 
-function section(bag: Bag, name: string, issues: Issues, path: string = name): Bag {
-  const value = bag[name];
-  if (value === undefined) return {};
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Bag;
-  issues.add(path, 'must be an object');
-  return {};
-}
-
 /** RFC 6750 §3: the realm is a quoted-string; keep it to printable ASCII without `"` or `\`. */
 function checkRealm(value: unknown, issues: Issues): string {
   if (value === undefined) return 'api';
@@ -242,9 +301,8 @@ function checkRealm(value: unknown, issues: Issues): string {
 }
 
 /** Each entry an absolute `https` (or loopback `http`) URL; kept as its origin. */
-function trustedOrigins(value: unknown, issues: Issues): readonly string[] {
-  if (value === undefined) return [];
-  const path = 'discovery.trustedOrigins';
+function trustedOrigins(value: unknown, path: string, issues: Issues): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
   if (!Array.isArray(value)) {
     issues.add(path, 'must be an array of origins, e.g. ["https://login.acme.com"]');
     return [];
@@ -281,18 +339,29 @@ function keyvStores(value: unknown, path: string, issues: Issues): readonly Keyv
   return undefined;
 }
 
-function integer(bag: Bag, path: string, fallback: number, min: number, issues: Issues): number {
-  const value = bag[path.slice(path.lastIndexOf('.') + 1)];
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min) return value;
-  issues.add(path, `must be an integer >= ${min}`);
-  return fallback;
+/** The `clock` option: an object with `now()` and `sleep(ms)`, as `ZitadelClock` describes. */
+function checkClock(value: unknown, issues: Issues): void {
+  if (value === undefined) return;
+  const clock = typeof value === 'object' && value !== null ? (value as Bag) : undefined;
+  if (typeof clock?.['now'] !== 'function' || typeof clock['sleep'] !== 'function') {
+    issues.add('clock', 'must be an object with now() and sleep(ms) functions, e.g. new ManualClock() in tests');
+  }
 }
 
-function fraction(bag: Bag, path: string, fallback: number, issues: Issues): number {
-  const value = bag[path.slice(path.lastIndexOf('.') + 1)];
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && value > 0 && value < 1) return value;
-  issues.add(path, 'must be a number between 0 and 1 (exclusive)');
-  return fallback;
+/** Rules between options, checked once each option is valid on its own. */
+function checkCrossField(bag: Bag, resolved: ResolvedZitadelConfig, issues: Issues): void {
+  const { http, introspection } = resolved;
+  if (http.backoffBaseMs > http.backoffMaxMs) {
+    issues.add(
+      'http.backoffBaseMs',
+      `must not exceed http.backoffMaxMs (${http.backoffBaseMs} > ${http.backoffMaxMs}): the first wait would already be over the longest`,
+    );
+  }
+  const given = isRecord(bag['introspection']) ? bag['introspection']['cache'] : undefined;
+  if (introspection.cache.stores !== undefined && isRecord(given) && given['maxEntries'] !== undefined) {
+    issues.add(
+      'introspection.cache.maxEntries',
+      'bounds only the default in-memory store and has no effect with stores: remove one of the two',
+    );
+  }
 }

@@ -14,6 +14,6 @@ export class ZitadelConfigurationError extends ZitadelError {
   readonly code = 'ZITADEL_CONFIGURATION_INVALID' as const;
 
   constructor(readonly issues: readonly ConfigurationIssue[]) {
-    super(`Invalid ZitadelModule options:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+    super(['Invalid ZitadelModule options:', ...issues.map((i) => `  ${i.path}: ${i.message}`)]);
   }
 }

@@ -6,15 +6,19 @@ import { ZitadelError } from './zitadel.error.js';
  */
 export class ZitadelKeyFileError extends ZitadelError {
   readonly code = 'ZITADEL_KEY_FILE_INVALID' as const;
+  /** What is wrong, without the source: `"keyId" is missing.`, for callers that name the source themselves. */
+  readonly problem: string;
 
   constructor(
-    /** The file path, or a description of where the key came from (`serviceUser.keyJson`). */
+    /** The absolute file path, or where the key came from (`serviceUser.keyJson`). */
     readonly source: string,
     /** The offending field (`key`, `keyId`, ...), or `undefined` when the whole file is unusable. */
     readonly field: string | undefined,
     problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`Key file ${source}: ${field === undefined ? '' : `"${field}" `}${problem}`, options);
+    const what = `${field === undefined ? '' : `"${field}" `}${problem}`;
+    super(`Key file ${source}: ${what}`, options);
+    this.problem = what;
   }
 }

@@ -1,3 +1,4 @@
+import { remoteText } from '../shared/remote-text.js';
 import { ZitadelError } from './zitadel.error.js';
 
 /**
@@ -93,6 +94,11 @@ export interface ZitadelApiErrorInit {
  * `grpcCode` ZITADEL's gRPC code, `errorId` ZITADEL's error id (`COMMAND-xyz`) when it sent one.
  * The message names the call and ZITADEL's message, never a token.
  *
+ * Everything taken from the body is sanitised here, whoever builds the error: `zitadelMessage`,
+ * `errorId` and every string inside `details` go through `remoteText` (control characters
+ * escaped, token-shaped strings `[redacted]`, length capped), so they are as safe to log as the
+ * message. ZITADEL's ordinary ids and messages (`QUERY-Dfbg2`, `Errors.User.NotFound`) are unchanged.
+ *
  * @see https://zitadel.com/docs/apis/introduction
  */
 export class ZitadelApiError extends ZitadelError {
@@ -109,7 +115,7 @@ export class ZitadelApiError extends ZitadelError {
   readonly errorId: string | undefined;
   /** ZITADEL's own message: `details[0].message` (e.g. `Errors.User.NotFound`), else the body's `message`. */
   readonly zitadelMessage: string | undefined;
-  /** The `details` array of the body. */
+  /** The `details` array of the body, every string in it sanitised (see above). */
   readonly details: readonly ZitadelErrorDetail[];
 
   constructor(init: ZitadelApiErrorInit) {
@@ -129,7 +135,7 @@ export class ZitadelApiError extends ZitadelError {
     this.grpcCode = init.grpcCode;
     this.errorId = errorId;
     this.zitadelMessage = zitadelMessage;
-    this.details = Object.freeze([...(init.details ?? [])]);
+    this.details = Object.freeze((init.details ?? []).slice(0, MAX_DETAILS).map((detail) => sanitizeDetail(detail)));
   }
 }
 
@@ -203,10 +209,28 @@ export function createZitadelApiError(init: ZitadelApiErrorInit): ZitadelApiErro
   return new Class(init);
 }
 
-/** Remote text in messages stays short and on one line. */
+/** Remote text in messages: sanitised, and `undefined` when nothing is left. */
 function clip(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const line = text.replace(/[\r\n\t]+/g, ' ').trim();
-  if (line === '') return undefined;
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  const line = text?.trim();
+  return line === undefined || line === '' ? undefined : remoteText(line);
+}
+
+/** At most this many details, nested this deep, are kept: ZITADEL sends one, rarely two. */
+const MAX_DETAILS = 8;
+const MAX_DEPTH = 4;
+
+function sanitizeDetail(detail: ZitadelErrorDetail): ZitadelErrorDetail {
+  return sanitizeValue(detail, 0) as ZitadelErrorDetail;
+}
+
+/** A JSON value with every string (keys too) passed through `remoteText`, frozen. */
+function sanitizeValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return remoteText(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value))
+    return Object.freeze(value.slice(0, MAX_DETAILS).map((item) => sanitizeValue(item, depth + 1)));
+  // fromEntries defines properties, so a `__proto__` key stays a plain key.
+  const entries = Object.entries(value).map(([key, item]) => [remoteText(key), sanitizeValue(item, depth + 1)]);
+  return Object.freeze(Object.fromEntries(entries));
 }

@@ -1,3 +1,5 @@
+import { escapeControlCharacters } from '../shared/remote-text.js';
+
 /**
  * Every stable error code this library throws. A closed union, so `switch (err.code)` narrows.
  */
@@ -14,14 +16,22 @@ export type ZitadelErrorCode =
 
 /**
  * Base class of every error this library throws. Messages say what to fix and never contain a
- * token, an assertion, a private key or a client secret.
+ * token, an assertion, a private key, a client secret or a raw control character: text from
+ * ZITADEL goes through `remoteText` where it enters a message, and every message is escaped here
+ * once more, so no subclass or caller can put a line break or a terminal escape into a log.
  */
 export abstract class ZitadelError extends Error {
   /** Stable, documented code: match on this, not on the message. */
   abstract readonly code: ZitadelErrorCode;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * @param message one line, or several lines (each escaped, then joined with line breaks).
+   */
+  constructor(message: string | readonly string[], options?: { cause?: unknown }) {
+    super(
+      typeof message === 'string' ? escapeControlCharacters(message) : message.map(escapeControlCharacters).join('\n'),
+      options,
+    );
     // The class name survives minification and subclassing better than a literal string.
     this.name = new.target.name;
   }

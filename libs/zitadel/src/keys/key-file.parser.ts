@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ZitadelKeyFileError } from '../errors/key-file.error.js';
 import { isRecord } from '../shared/is-record.js';
 import type { SigningKey } from './signing-key.js';
@@ -28,10 +29,11 @@ const MIN_RSA_BITS = 2048;
  */
 export async function readKeySource(source: KeySource, label: string): Promise<{ data: unknown; origin: string }> {
   if ('keyFile' in source) {
-    const origin = source.keyFile;
+    // Named by its absolute path: a relative one depends on the working directory of the process.
+    const origin = resolve(source.keyFile);
     let text: string;
     try {
-      text = await readFile(source.keyFile, 'utf8');
+      text = await readFile(origin, 'utf8');
     } catch (cause) {
       const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
       throw new ZitadelKeyFileError(origin, undefined, `${reason}. Download a key for it in ZITADEL's console.`, {

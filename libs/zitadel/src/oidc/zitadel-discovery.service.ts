@@ -7,6 +7,7 @@ import { readJsonObject } from '../http/json-response.js';
 import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 import type { DiscoveryDocument } from './discovery-document.js';
+import { remoteText } from '../shared/remote-text.js';
 import { endpointOriginProblem } from './endpoint-origin.js';
 
 const ENDPOINT = 'discovery';
@@ -88,7 +89,7 @@ export function parseDiscoveryDocument(
   const issuer = raw['issuer'];
   if (typeof issuer !== 'string' || issuer.replace(/\/+$/, '') !== expectedIssuer) {
     throw new ZitadelDiscoveryError(
-      `The discovery document names issuer ${JSON.stringify(typeof issuer === 'string' ? issuer.slice(0, 200) : issuer)}, ` +
+      `The discovery document names issuer ${remoteText(typeof issuer === 'string' ? `"${issuer}"` : String(JSON.stringify(issuer)))}, ` +
         `but the configured issuer is "${expectedIssuer}". Configure the issuer exactly as ZITADEL reports it.`,
     );
   }
