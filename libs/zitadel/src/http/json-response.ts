@@ -1,3 +1,4 @@
+import { remoteText } from '../shared/remote-text.js';
 import { isRecord, parseJsonRecord } from '../shared/is-record.js';
 import { ZitadelResponseError } from '../errors/response.error.js';
 import type { ZitadelHttpResponse } from './zitadel-http-client.js';
@@ -11,7 +12,7 @@ export function readJsonObject(response: ZitadelHttpResponse, endpoint: string):
   const type = response.headers.get('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new ZitadelResponseError(
-      `ZITADEL ${endpoint} endpoint answered ${response.status} with content type "${type.slice(0, 60)}", not JSON`,
+      `ZITADEL ${endpoint} endpoint answered ${response.status} with content type "${remoteText(type, 60)}", not JSON`,
       response.status,
     );
   }
