@@ -56,7 +56,7 @@ if (results !== undefined) {
   }
   for (const [name, target] of targets)
     say(
-      `${target.met ? 'target met' : 'TARGET MISSED'}: ${name} = ${target.value} by CPU time per request (target ${target.target}; throughput ${target.throughputValue}${target.throughputMet ? '' : ', missed'})${target.noisy ? ', NOISY' : ''}`,
+      `${target.met ? 'target met' : 'TARGET MISSED'}: ${name} = ${target.value} by CPU time per request (target ${target.target}); throughput ${target.throughputValue}${target.throughputMet ? '' : ', missed'}${target.noisy ? ', NOISY' : ''}`,
     );
   for (const [name, target] of missed)
     process.stderr.write(`TARGET MISSED: ${name} = ${target.value} (target ${target.target})\n`);

@@ -20,7 +20,7 @@ const TARGET_NAMES = {
 function targetLines(targets) {
   const entries = Object.entries(targets).toSorted(([, a], [, b]) => Number(a.met) - Number(b.met));
   return entries.map(([name, t]) => {
-    const lead = `${TARGET_NAMES[name] ?? name}: **${fixed(t.value, 3)}** by CPU time per request (target ${t.target.replace(/ \(.*$/, '')}): ${yes(t.met)}`;
+    const lead = `${TARGET_NAMES[name] ?? name}: **${fixed(t.value, 3)}** by CPU time per request (target ${t.target}): ${yes(t.met)}`;
     const secondary = `; throughput ${fixed(t.throughputValue, 3)}: ${t.throughputMet ? 'met' : 'missed'}`;
     const rounds = `; ${t.roundsUsed} rounds${t.noisy ? ', **noisy** (too few undisturbed rounds: all count)' : ' undisturbed'}`;
     return `- ${t.met ? '' : '**TARGET MISSED** '}${lead}${secondary}${rounds}`;

@@ -146,7 +146,8 @@ function paired(runs, key, against) {
 /** A target on a paired figure: judged on the CPU-based ratio (the lead), the throughput one beside it. */
 function target(text, min, pair) {
   return {
-    target: `${text} (CPU time per request; throughput beside it)`,
+    target: text,
+    judgedOn: "the app process's CPU time per request (throughput beside it)",
     min,
     value: pair.cpuRatio,
     met: pair.cpuRatio >= min,
