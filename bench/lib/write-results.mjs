@@ -80,6 +80,12 @@ function hotTable(h) {
     `| of which at least: sha256 base64url of the JWT (the cache key) | ${fixed(h.sha256JwtMicros, 2)} |`,
     `| an empty async function (the loop's own cost) | ${fixed(h.emptyAsyncCallMicros, 3)} |`,
     '',
+    ...(h.jwtVsMapEstimate === undefined
+      ? []
+      : [
+          `(a) − (d) in process: **${fixed(h.jwtVsMapEstimate.gapMicros, 2)} µs** per request; over (d)'s CPU per request in the app (${fixed(h.jwtVsMapEstimate.mapRequestCpuMicros, 1)} µs, section 1 of the same run) that is a ratio of **${fixed(h.jwtVsMapEstimate.ratio, 3)}**: what section 1's (a) vs (d) figure would read without the machine's noise, if the rest of the request costs the same in both processes. An estimate beside the target, not its figure.`,
+          '',
+        ]),
     `Each call with a fresh request object and Nest's \`ExecutionContextHost\`, as per request in the app; the two JWT guards interleaved, best of three 1 s runs each. Load: ${loadText(h.loadBefore)}.`,
   ].join('\n');
 }
