@@ -176,7 +176,7 @@ export function summarise(list, runs, settings) {
     const pair = paired(runs, variant.key, 'unguarded');
     figures[variant.key] = {
       label: variant.label,
-      cpuMicrosPerRequest: median(pair.used.map(([run]) => run.cpuMicrosPerRequest)),
+      cpuMicrosPerRequest: round(median(pair.used.map(([run]) => run.cpuMicrosPerRequest)), 2),
       cpuRatio: pair.cpuRatio,
       cpuRatioQuartiles: pair.cpuRatioQuartiles,
       rps: round(mean(pair.used.map(([run]) => run.rps))),
