@@ -2,6 +2,7 @@
 // without a promise, and nothing else is (first sight, expiry, a forged twin, roles, @Public, a
 // subclass's resolveUser). Tokens are signed by a stand-in issuer on loopback; the guard fetches
 // its discovery and JWKS over HTTP. Time moves by the injected ManualClock.
+import { randomUUID } from 'node:crypto';
 import { Controller, Get, Module, type ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -73,6 +74,8 @@ function claims(overrides: JWTPayload = {}): JWTPayload {
     exp: nowSeconds() + 600,
     iat: nowSeconds(),
     client_id: '99@reports',
+    // RS256 signatures are deterministic: a fresh jti keeps each test's token its own, in any order.
+    jti: randomUUID(),
     [`urn:zitadel:iam:org:project:${PROJECT}:roles`]: { admin: { [ORG]: 'acme.localhost' } },
     ...overrides,
   };
