@@ -3,6 +3,7 @@
 // and one handler; only the route's guard differs, by BENCH_SERVER_CONFIG.guard:
 //   none      no guard (the baseline)
 //   allow     a guard that returns true: what Nest's guard machinery costs by itself
+//   map       a bare Map of verified tokens in front of jose (lib/map-guard.mjs): the floor of a JWT guard
 //   zitadel   ZitadelAuthGuard (tokenValidation 'auto': a JWT is verified locally, an opaque
 //             token introspected; the scenario picks which by the token it sends)
 //   passport  the usual recipe: @nestjs/passport + passport-jwt + jwks-rsa
@@ -17,6 +18,7 @@ import { passportJwtSecret } from 'jwks-rsa';
 import { ZitadelAuthGuard, ZitadelModule } from 'nestjs-zitadel';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { decorateMethod } from './lib/decorate.mjs';
+import { mapJoseGuard } from './lib/map-guard.mjs';
 
 const config = JSON.parse(process.env['BENCH_SERVER_CONFIG'] ?? '{}');
 
@@ -55,7 +57,14 @@ class AllowGuard {
 Injectable()(AllowGuard);
 
 /** The guard of the one route, by variant; every process has the same app around it. */
-const GUARDS = { none: [], allow: [AllowGuard], zitadel: [ZitadelAuthGuard], passport: [AuthGuard('jwt')] };
+const MapJoseGuard = mapJoseGuard({ issuer: config.issuer, jwksUri: config.jwksUri, audience: config.projectId });
+const GUARDS = {
+  none: [],
+  allow: [AllowGuard],
+  map: [MapJoseGuard],
+  zitadel: [ZitadelAuthGuard],
+  passport: [AuthGuard('jwt')],
+};
 const guards = GUARDS[config.guard];
 if (guards === undefined) throw new Error(`unknown guard ${config.guard}`);
 

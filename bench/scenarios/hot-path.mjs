@@ -17,7 +17,7 @@ export async function hotPath({ fixture }) {
   check(first?.type === 'result', `hot path: unexpected message ${JSON.stringify(first)}`);
   const r = first.result;
   say(
-    `  canActivate, cache warm: JWT ${r.canActivateJwtMicros} µs, opaque ${r.canActivateOpaqueMicros} µs (sha256 of the ${r.jwtLength}-character JWT alone: ${r.sha256JwtMicros} µs)`,
+    `  canActivate, cache warm (CPU per call): JWT ${r.canActivateJwtMicros} µs (a bare Map in front of jose: ${r.canActivateMapJoseMicros} µs), opaque ${r.canActivateOpaqueMicros} µs (sha256 of the ${r.jwtLength}-character JWT alone: ${r.sha256JwtMicros} µs)`,
   );
   return { ...r, loadBefore, loadAfter: load() };
 }

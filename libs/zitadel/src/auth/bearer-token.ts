@@ -36,7 +36,9 @@ function countAuthorizationHeaders(request: ZitadelRequest | undefined): number 
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count++;
+    // Clients send one of the two usual spellings: compared as they are, lower-cased only otherwise.
+    if (name === 'authorization' || name === 'Authorization') count++;
+    else if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count++;
   }
   return count;
 }

@@ -10,6 +10,17 @@ describe('client authentication', () => {
     );
   });
 
+  it('encodes the header once per secret object, and again for another client id or secret', () => {
+    const secret = new Secret('veryweaksecret!');
+    const reveal = vi.spyOn(secret, 'reveal');
+    const header = basicAuthorization('78366401571920522@amce', secret);
+    expect(basicAuthorization('78366401571920522@amce', secret)).toBe(header);
+    expect(reveal).toHaveBeenCalledTimes(1);
+    expect(basicAuthorization('other@amce', secret)).toBe('Basic b3RoZXIlNDBhbWNlOnZlcnl3ZWFrc2VjcmV0JTIx');
+    expect(basicAuthorization('78366401571920522@amce', new Secret('another'))).not.toBe(header);
+    expect(basicAuthorization('78366401571920522@amce', secret)).toBe(header);
+  });
+
   it('signs a private_key_jwt assertion as ZITADEL and OpenID Connect Core §9 require', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = { keyId: '81693565968962154', subject: '78366401571920522@acme', privateKey, expiresAt: undefined };

@@ -23,10 +23,21 @@ export function formUrlEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
-/** `Authorization` header value for `client_secret_basic` (RFC 6749 §2.3.1). */
+/**
+ * Headers already computed, per secret object (never keyed by the secret's text): the header is
+ * the same for every request with the same credentials, so it is encoded once, not per
+ * introspection. Weak, so a secret no longer configured takes its header with it.
+ */
+const basicHeaders = new WeakMap<Secret, { readonly clientId: string; readonly header: string }>();
+
+/** `Authorization` header value for `client_secret_basic` (RFC 6749 §2.3.1), computed once per id and secret object. */
 export function basicAuthorization(clientId: string, clientSecret: Secret): string {
+  const known = basicHeaders.get(clientSecret);
+  if (known !== undefined && known.clientId === clientId) return known.header;
   const pair = `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret.reveal())}`;
-  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  const header = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  basicHeaders.set(clientSecret, { clientId, header });
+  return header;
 }
 
 /** Builds the parts that authenticate a request, signing a fresh assertion for `private_key_jwt`. */
