@@ -18,6 +18,7 @@ import { paramsOf, requestOf, responseOf, type ZitadelRequest } from './request-
 import { RolesMetadata, type RolesRequirement } from './roles.decorator.js';
 import { ZitadelTokenValidator } from './token-validator.js';
 import { ZitadelUser } from './zitadel-user.js';
+import { describeError } from '../shared/describe-error.js';
 
 /** What a route asks of its callers, from `@Public` and `@Roles` (handler first, then class). */
 export interface RoutePolicy {
@@ -182,7 +183,7 @@ export class ZitadelAuthGuard implements CanActivate {
       if (token !== undefined && request !== undefined) request.user = await this.resolveUser(token, context);
     } catch (error) {
       if (!(error instanceof ZitadelTokenInvalidError))
-        this.logger.debug(`Ignoring an unverifiable token on a public route: ${describe(error)}`);
+        this.logger.debug(`Ignoring an unverifiable token on a public route: ${describeError(error)}`);
     }
   }
 
@@ -211,7 +212,7 @@ export class ZitadelAuthGuard implements CanActivate {
       this.logger.warn(`Access token not checked, answering 503: ${error.message}`);
     } else {
       this.logger.error(
-        `Access token not checked, answering 503: ${describe(error)}`,
+        `Access token not checked, answering 503: ${describeError(error)}`,
         error instanceof Error ? error.stack : undefined,
       );
     }
@@ -235,8 +236,4 @@ export class ZitadelAuthGuard implements CanActivate {
     const realm = `Bearer realm="${this.validator.realm}"`;
     adapter.setHeader(response, 'WWW-Authenticate', params === undefined ? realm : `${realm}, ${params}`);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 }

@@ -19,6 +19,7 @@ import {
 } from './introspection-cache.js';
 import { parseIntrospectionResult, type IntrospectionResult } from './introspection-result.js';
 import { assertIntrospectionTimes } from './introspection-times.js';
+import { describeError } from '../shared/describe-error.js';
 
 const ENDPOINT = 'introspection';
 
@@ -109,7 +110,7 @@ export class IntrospectionService {
       }, limitMs);
     });
     const settled = operation.catch((error: unknown) => {
-      this.logger.warn(`The introspection cache failed a ${what}; going on without it: ${describe(error)}`);
+      this.logger.warn(`The introspection cache failed a ${what}; going on without it: ${describeError(error)}`);
       return undefined;
     });
     return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
@@ -165,8 +166,4 @@ export function toClientAuthentication(app: ResolvedApiApplication): ClientAuthe
   return app.kind === 'private-key-jwt'
     ? { method: 'private_key_jwt', key: app.key }
     : { method: 'client_secret_basic', clientId: app.clientId, clientSecret: app.clientSecret };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : 'unknown error';
 }

@@ -15,6 +15,7 @@ import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
 import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
+import { describeError } from '../shared/describe-error.js';
 
 /** The part of the HTTP client the cache uses. */
 export type JwksHttp = Pick<ZitadelHttpClient, 'send'>;
@@ -104,7 +105,7 @@ export class JwksCache {
   private refreshInBackground(): void {
     if (this.pending !== undefined || !this.mayFetch()) return;
     this.fetch().catch((error: unknown) => {
-      this.logger.warn(`Refreshing ZITADEL's JWKS failed; the current keys stay in use: ${(error as Error).message}`);
+      this.logger.warn(`Refreshing ZITADEL's JWKS failed; the current keys stay in use: ${describeError(error)}`);
     });
   }
 

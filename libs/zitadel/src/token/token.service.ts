@@ -12,6 +12,7 @@ import { signAssertion } from '../keys/assertion.js';
 import { basicAuthorization } from '../oidc/client-authentication.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
 import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
+import { describeError } from '../shared/describe-error.js';
 
 /** Options of {@link TokenService.getAccessToken}. */
 export interface AccessTokenRequest {
@@ -113,7 +114,7 @@ export class TokenService {
   private refreshInBackground(scope: string, credentials: MintingCredentials): void {
     this.renew(scope, credentials).catch((error: unknown) => {
       // The cached token stays valid for a while; the next call tries again.
-      this.logger.warn(`Renewing the access token for scopes "${scope}" failed: ${(error as Error).message}`);
+      this.logger.warn(`Renewing the access token for scopes "${scope}" failed: ${describeError(error)}`);
     });
   }
 
