@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildUserInfo, type UserInfoRequest } from './claims.js';
 import type { EmulatorStore, TokenRecord, UserRecord } from './emulator-store.js';
+import type { EmulatorClock } from './emulator.types.js';
 import { newId } from './ids.js';
 import { accessTokenHash, signJwt, verifyInstanceJwt } from './jwt.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -43,14 +44,16 @@ export class AccessTokens {
     private readonly keys: SigningKeys,
     private readonly issuer: () => string,
     private readonly zitadelProjectId: string,
+    private readonly clock: EmulatorClock,
   ) {}
 
   /** Creates a session and its access token (and ID token with `openid`). */
   issue(request: SessionRequest): IssuedTokens {
-    const now = Math.floor(Date.now() / 1000);
-    const sessionId = newId();
+    const nowMs = this.clock.now();
+    const now = Math.floor(nowMs / 1000);
+    const sessionId = newId(nowMs);
     const record: TokenRecord = {
-      tokenId: `V2_${sessionId}-at_${newId()}`,
+      tokenId: `V2_${sessionId}-at_${newId(nowMs)}`,
       userId: request.user.id,
       clientId: request.clientId,
       audience: [...request.audience],
@@ -89,7 +92,7 @@ export class AccessTokens {
       record = typeof jti === 'string' ? this.store.tokens.get(jti) : undefined;
       if (record?.format !== 'jwt') record = undefined;
     }
-    const now = Date.now() / 1000;
+    const now = this.clock.now() / 1000;
     if (record === undefined || record.revoked || record.expiresAt <= now || record.notBefore > now) return undefined;
     return this.store.users.has(record.userId) ? record : undefined;
   }

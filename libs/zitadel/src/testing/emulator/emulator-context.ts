@@ -1,5 +1,6 @@
 import type { AccessTokens } from './access-tokens.js';
 import type { EmulatorStore } from './emulator-store.js';
+import type { EmulatorClock } from './emulator.types.js';
 import type { SigningKeys } from './signing-keys.js';
 
 /** Settings of an emulator that shape its answers. */
@@ -20,4 +21,6 @@ export interface EmulatorContext {
   /** Id of the instance's own "ZITADEL" project (`urn:zitadel:iam:org:project:id:zitadel:aud`). */
   readonly zitadelProjectId: string;
   readonly settings: EmulatorSettings;
+  /** The instance's time source (real time unless the emulator was started with a `clock`). */
+  readonly clock: EmulatorClock;
 }

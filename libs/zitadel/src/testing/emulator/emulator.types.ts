@@ -48,6 +48,11 @@ export type EmulatorEndpoint =
   | 'management'
   | 'other';
 
+/** The emulator's time source: epoch milliseconds. `ManualClock` (`nestjs-zitadel/testing`) is one. */
+export interface EmulatorClock {
+  now(): number;
+}
+
 /** Options of {@link ZitadelEmulator.start}. */
 export interface ZitadelEmulatorOptions {
   /** Port to listen on. @default 0 (any free port) */
@@ -70,6 +75,17 @@ export interface ZitadelEmulatorOptions {
    * @default 'invalid_grant'
    */
   readonly jwtProfileErrors?: 'invalid_grant' | 'server_error';
+  /**
+   * Where the emulator reads the time: token `iat`/`nbf`/`exp` and their expiry at introspection
+   * and userinfo, key expiry, assertion checks, management dates, request log times, ids. Give the
+   * same `ManualClock` to the emulator and to `ZitadelModule` (option `clock`) and a test moves
+   * time with `clock.advance(ms)` instead of waiting. Only `now()` is read.
+   * @default the real time (`Date.now()`)
+   * @example
+   * const clock = new ManualClock();
+   * const zitadel = await ZitadelEmulator.start({ clock });
+   */
+  readonly clock?: EmulatorClock;
 }
 
 /** An organisation of the emulated instance. */
@@ -251,7 +267,7 @@ export interface EmulatorFault {
   /** The answer's body: a string is sent as is, anything else as JSON. @default empty */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Wait this long first; then answer normally unless `status` or `drop` is set. */
+  /** Wait this long first (real time, whatever the `clock`); then answer normally unless `status` or `drop` is set. */
   readonly delayMs?: number;
   /** Destroy the connection without an answer. */
   readonly drop?: boolean;

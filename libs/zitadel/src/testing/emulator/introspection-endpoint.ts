@@ -57,7 +57,8 @@ function authenticateClient(
   if (app === undefined) return 'unauthorized';
   if (credentials.clientAssertion !== '') {
     try {
-      verifyJwtAssertion(credentials.clientAssertion, context.issuer, appKeyLookup(app));
+      const nowMs = context.clock.now();
+      verifyJwtAssertion(credentials.clientAssertion, context.issuer, appKeyLookup(app, nowMs), nowMs);
       return app;
     } catch (error) {
       if (error instanceof AssertionRejected) return 'unauthorized';

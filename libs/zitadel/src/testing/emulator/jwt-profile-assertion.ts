@@ -66,7 +66,7 @@ export function parseAssertion(assertion: string): AssertionClaims {
  * Verifies a JWT assertion (JWT-profile grant, or `private_key_jwt` client authentication)
  * exactly in the order of ZITADEL's OpenID library (`op.VerifyJWTAssertion`): parse, audience
  * contains the issuer, expiry, issued-at (not after now + 1 s, not older than 1 h), `iss` = `sub`,
- * then the signature with the key found by (`kid`, `iss`).
+ * then the signature with the key found by (`kid`, `iss`). `nowMs` is the emulator's time.
  *
  * @throws {AssertionRejected} with the library's error text.
  */
@@ -74,7 +74,7 @@ export function verifyJwtAssertion(
   assertion: string,
   issuer: string,
   findKey: AssertionKeyLookup,
-  nowMs: number = Date.now(),
+  nowMs: number,
 ): AssertionClaims {
   const claims = parseAssertion(assertion);
   if (!claims.audience.includes(issuer)) {

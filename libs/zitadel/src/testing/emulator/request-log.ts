@@ -1,4 +1,4 @@
-import type { EmulatorEndpoint, EmulatorRequestLogEntry } from './emulator.types.js';
+import type { EmulatorClock, EmulatorEndpoint, EmulatorRequestLogEntry } from './emulator.types.js';
 
 interface Entry {
   readonly endpoint: EmulatorEndpoint;
@@ -15,6 +15,8 @@ interface Entry {
 export class RequestLog {
   private entries: Entry[] = [];
 
+  constructor(private readonly clock: EmulatorClock) {}
+
   /** A snapshot of the entries, frozen, so callers cannot change the log. */
   get all(): readonly EmulatorRequestLogEntry[] {
     return Object.freeze(this.entries.map((entry) => Object.freeze({ ...entry })));
@@ -22,7 +24,7 @@ export class RequestLog {
 
   /** Records a request that just arrived; call the returned function with the status answered (0: dropped). */
   begin(endpoint: EmulatorEndpoint, method: string, path: string): (status: number) => void {
-    const entry: Entry = { endpoint, method, path, status: 0, at: new Date() };
+    const entry: Entry = { endpoint, method, path, status: 0, at: new Date(this.clock.now()) };
     this.entries.push(entry);
     return (status) => {
       entry.status = status;

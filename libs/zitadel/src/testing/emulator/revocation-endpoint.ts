@@ -48,7 +48,8 @@ function verifyOidcClient(credentials: ClientCredentials, context: EmulatorConte
   } else if (app.authMethod === 'private_key_jwt') {
     if (credentials.clientAssertion === '') throw new OAuthFailure(400, 'invalid_client', 'empty client assertion');
     try {
-      verifyJwtAssertion(credentials.clientAssertion, context.issuer, appKeyLookup(app));
+      const nowMs = context.clock.now();
+      verifyJwtAssertion(credentials.clientAssertion, context.issuer, appKeyLookup(app, nowMs), nowMs);
     } catch (error) {
       if (error instanceof AssertionRejected) throw new OAuthFailure(400, 'invalid_client', 'invalid assertion');
       throw error;

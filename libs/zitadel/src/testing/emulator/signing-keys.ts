@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { EmulatorClock } from './emulator.types.js';
 import { newId } from './ids.js';
 import { generateRsaKeyPair } from './rsa-keys.js';
 
@@ -27,13 +28,16 @@ export interface PublicJwk {
 export class SigningKeys {
   private keys: SigningKey[];
 
-  private constructor(first: SigningKey) {
+  private constructor(
+    first: SigningKey,
+    private readonly clock: EmulatorClock,
+  ) {
     this.keys = [first];
   }
 
-  /** A key ring with one fresh key. */
-  static async create(): Promise<SigningKeys> {
-    return new SigningKeys(await newSigningKey());
+  /** A key ring with one fresh key (its id from the emulator's clock). */
+  static async create(clock: EmulatorClock): Promise<SigningKeys> {
+    return new SigningKeys(await newSigningKey(clock.now()), clock);
   }
 
   /** The key that signs new tokens. */
@@ -48,7 +52,7 @@ export class SigningKeys {
 
   /** Makes a new key current; with `dropOld`, every earlier key leaves the JWKS at once. */
   async rotate(dropOld: boolean): Promise<void> {
-    const next = await newSigningKey();
+    const next = await newSigningKey(this.clock.now());
     this.keys = dropOld ? [next] : [...this.keys, next];
   }
 
@@ -63,7 +67,7 @@ export class SigningKeys {
   }
 }
 
-async function newSigningKey(): Promise<SigningKey> {
+async function newSigningKey(nowMs: number): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateRsaKeyPair();
-  return { kid: newId(), privateKey, publicKey };
+  return { kid: newId(nowMs), privateKey, publicKey };
 }

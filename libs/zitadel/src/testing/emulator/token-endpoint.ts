@@ -37,10 +37,16 @@ function jwtProfileGrant(form: Form, context: EmulatorContext): EmulatorResponse
   let userId: string;
   try {
     // The key is looked up by (kid, iss): a service user's own keys only.
-    userId = verifyJwtAssertion(assertion, context.issuer, (keyId, issuer) => {
-      const user = store.users.get(issuer);
-      return user?.kind === 'machine' ? activePublicKey(user.keys, keyId) : undefined;
-    }).issuer;
+    const nowMs = context.clock.now();
+    userId = verifyJwtAssertion(
+      assertion,
+      context.issuer,
+      (keyId, issuer) => {
+        const user = store.users.get(issuer);
+        return user?.kind === 'machine' ? activePublicKey(user.keys, keyId, nowMs) : undefined;
+      },
+      nowMs,
+    ).issuer;
   } catch (error) {
     if (error instanceof AssertionRejected) throw assertionFailure(error, context);
     throw error;

@@ -17,6 +17,7 @@ import type {
   CreateProjectOptions,
   CreateServiceUserOptions,
   EmulatorApiApplication,
+  EmulatorClock,
   EmulatorEndpoint,
   EmulatorFault,
   EmulatorOidcApplication,
@@ -44,6 +45,8 @@ import { SigningKeys } from './signing-keys.js';
 
 /** ZITADEL's default access token lifetime: 12 hours. */
 const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 43_200;
+/** The real time, unless the emulator is started with a `clock`. */
+const SYSTEM_CLOCK: EmulatorClock = Object.freeze({ now: () => Date.now() });
 /** What ZITADEL writes as the expiration of a key created without one. */
 const NEVER_EXPIRES = '9999-12-31T23:59:59Z';
 
@@ -87,10 +90,11 @@ export class ZitadelEmulator {
     private readonly faults: Faults,
     private readonly log: RequestLog,
     settings: EmulatorSettings,
+    private readonly clock: EmulatorClock,
   ) {
     const issuer = http.url;
-    this.zitadelProjectId = newId();
-    this.tokens = new AccessTokens(this.store, keys, () => issuer, this.zitadelProjectId);
+    this.zitadelProjectId = newId(clock.now());
+    this.tokens = new AccessTokens(this.store, keys, () => issuer, this.zitadelProjectId, clock);
     this.context = {
       issuer,
       store: this.store,
@@ -98,6 +102,7 @@ export class ZitadelEmulator {
       tokens: this.tokens,
       zitadelProjectId: this.zitadelProjectId,
       settings,
+      clock,
     };
     this.defaultOrg = this.createOrg({ name: 'ZITADEL', primaryDomain: 'zitadel.localhost' });
     this.store.projects.set(this.zitadelProjectId, {
@@ -121,9 +126,11 @@ export class ZitadelEmulator {
       accessTokenLifetimeSeconds: lifetime,
       jwtProfileErrors: options.jwtProfileErrors ?? 'invalid_grant',
     };
-    const keys = await SigningKeys.create();
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    if (typeof clock.now !== 'function') throw new TypeError('ZitadelEmulator.start: "clock" must have a now() method');
+    const keys = await SigningKeys.create(clock);
     const faults = new Faults();
-    const log = new RequestLog();
+    const log = new RequestLog(clock);
     let context: EmulatorContext | undefined;
     const http = await EmulatorHttpServer.listen(options.host ?? '127.0.0.1', options.port ?? 0, {
       endpointOf,
@@ -132,7 +139,7 @@ export class ZitadelEmulator {
       handle: (endpoint, request) =>
         context === undefined ? jsonResponse(503, { error: 'server_error' }) : route(endpoint, request, context),
     });
-    const emulator = new ZitadelEmulator(http, keys, faults, log, settings);
+    const emulator = new ZitadelEmulator(http, keys, faults, log, settings, clock);
     context = emulator.context;
     return emulator;
   }
@@ -187,7 +194,7 @@ export class ZitadelEmulator {
         `createOrg: the domain "${primaryDomain}" is already an organisation's primary domain`,
       );
     }
-    const org = { id: newId(), name: options.name, primaryDomain };
+    const org = { id: this.newId(), name: options.name, primaryDomain };
     this.store.orgs.set(org.id, org);
     return { ...org };
   }
@@ -196,7 +203,7 @@ export class ZitadelEmulator {
   createProject(options: CreateProjectOptions): EmulatorProject {
     const orgId = this.requireOrg(options.orgId ?? this.defaultOrg.id, 'createProject').id;
     const project = {
-      id: newId(),
+      id: this.newId(),
       name: options.name,
       orgId,
       assertRolesOnAuthentication: options.assertRolesOnAuthentication ?? false,
@@ -224,10 +231,10 @@ export class ZitadelEmulator {
     const secret = options.clientSecret ?? (options.withSecret === true ? newSecret() : undefined);
     const user: UserRecord = {
       kind: 'machine',
-      id: newId(),
+      id: this.newId(),
       userName: options.userName,
       orgId,
-      changedAt: nowSeconds(),
+      changedAt: Math.floor(this.clock.now() / 1000),
       name: options.name ?? options.userName,
       accessTokenType: options.accessTokenType ?? 'opaque',
       secretHash: secret === undefined ? undefined : sha256(secret),
@@ -246,10 +253,10 @@ export class ZitadelEmulator {
     const lastName = options.lastName ?? options.userName;
     const user: UserRecord = {
       kind: 'human',
-      id: newId(),
+      id: this.newId(),
       userName: options.userName,
       orgId,
-      changedAt: nowSeconds(),
+      changedAt: Math.floor(this.clock.now() / 1000),
       firstName,
       lastName,
       displayName: options.displayName ?? `${firstName} ${lastName}`,
@@ -415,7 +422,7 @@ export class ZitadelEmulator {
     caller: string,
   ): { app: AppRecord; secret: string | undefined } {
     const project = this.requireProject(options.projectId, caller);
-    const clientId = options.clientId ?? `${newId()}@${slug(project.name, '_')}`;
+    const clientId = options.clientId ?? `${this.newId()}@${slug(project.name, '_')}`;
     if (this.store.appByClientId(clientId) !== undefined)
       throw new ZitadelEmulatorError(`${caller}: the client id "${clientId}" is taken`);
     if (options.clientSecret !== undefined && authMethod !== 'client_secret_basic') {
@@ -423,7 +430,7 @@ export class ZitadelEmulator {
     }
     const secret = authMethod === 'client_secret_basic' ? (options.clientSecret ?? newSecret()) : undefined;
     const app: AppRecord = {
-      appId: newId(),
+      appId: this.newId(),
       kind,
       name: options.name ?? kind,
       projectId: project.id,
@@ -463,9 +470,13 @@ export class ZitadelEmulator {
     expiration: Date | undefined,
   ): Promise<{ keyId: string; pem: string }> {
     const { privateKey, publicKey } = await generateRsaKeyPair();
-    const keyId = newId();
+    const keyId = this.newId();
     keys.set(keyId, { keyId, publicKey, expiresAt: expiration?.getTime() });
     return { keyId, pem: pkcs1Pem(privateKey) };
+  }
+
+  private newId(): string {
+    return newId(this.clock.now());
   }
 
   private requireOrg(orgId: string, caller: string): EmulatorOrg {
@@ -486,10 +497,6 @@ export class ZitadelEmulator {
       throw new ZitadelEmulatorError(`${caller}: the user name "${userName}" is taken`);
     }
   }
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 /** Lower case, runs of other characters replaced: how ZITADEL derives domains and client id suffixes. */

@@ -55,7 +55,7 @@ export function listPage<T>(
   const details: Record<string, unknown> = {};
   if (items.length > 0) details['totalResult'] = String(items.length);
   if (state.processedSequence > 0) details['processedSequence'] = String(state.processedSequence);
-  details['viewTimestamp'] = new Date().toISOString();
+  details['viewTimestamp'] = state.now().toISOString();
   return page.length > 0 ? { details, result: page } : { details };
 }
 

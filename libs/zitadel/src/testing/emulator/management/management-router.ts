@@ -73,7 +73,13 @@ export function handleManagementCall(request: EmulatorRequest, context: Emulator
       const body = request.method === 'GET' || request.method === 'DELETE' ? ProtoMessage.empty() : readBody(request);
       return jsonResponse(
         200,
-        candidate.endpoint({ request, context, state: managementState(context.store), body, params: decoded }),
+        candidate.endpoint({
+          request,
+          context,
+          state: managementState(context.store, context.clock),
+          body,
+          params: decoded,
+        }),
       );
     } catch (error) {
       if (error instanceof GrpcFailure) return error.toResponse();

@@ -1,4 +1,5 @@
 import type { EmulatorStore, GrantRecord, UserRecord } from '../emulator-store.js';
+import type { EmulatorClock } from '../emulator.types.js';
 import { newId } from '../ids.js';
 
 /** When an object was created and last changed, and the sequence of that change. */
@@ -33,8 +34,21 @@ export class ManagementState {
   private readonly grantIds = new WeakMap<GrantRecord, string>();
   readonly humans = new Map<string, HumanExtras>();
 
+  /** @param clock the emulator's time source, for every date and id this state hands out. */
+  constructor(readonly clock: EmulatorClock) {}
+
+  /** The emulator's time now. */
+  now(): Date {
+    return new Date(this.clock.now());
+  }
+
+  /** A new id, from the emulator's clock. */
+  newId(): string {
+    return newId(this.clock.now());
+  }
+
   /** The bookkeeping of an object, created on first sight. */
-  metaOf(key: string, createdAt: Date = new Date()): ObjectMeta {
+  metaOf(key: string, createdAt: Date = this.now()): ObjectMeta {
     let meta = this.meta.get(key);
     if (meta === undefined) this.meta.set(key, (meta = { createdAt, changedAt: createdAt, sequence: this.sequence }));
     return meta;
@@ -42,7 +56,7 @@ export class ManagementState {
 
   /** Records a change (or the creation) of an object: a new sequence and change date. */
   touch(key: string): ObjectMeta {
-    const now = new Date();
+    const now = this.now();
     this.sequence += 1;
     let meta = this.meta.get(key);
     if (meta === undefined) this.meta.set(key, (meta = { createdAt: now, changedAt: now, sequence: this.sequence }));
@@ -68,17 +82,17 @@ export class ManagementState {
   /** The id of a user grant (grants made by the emulator's helpers get one on first sight). */
   grantId(grant: GrantRecord): string {
     let id = this.grantIds.get(grant);
-    if (id === undefined) this.grantIds.set(grant, (id = newId()));
+    if (id === undefined) this.grantIds.set(grant, (id = this.newId()));
     return id;
   }
 }
 
 const STATES = new WeakMap<EmulatorStore, ManagementState>();
 
-/** The management bookkeeping of an emulator (one per store). */
-export function managementState(store: EmulatorStore): ManagementState {
+/** The management bookkeeping of an emulator (one per store), on the emulator's clock. */
+export function managementState(store: EmulatorStore, clock: EmulatorClock): ManagementState {
   let state = STATES.get(store);
-  if (state === undefined) STATES.set(store, (state = new ManagementState()));
+  if (state === undefined) STATES.set(store, (state = new ManagementState(clock)));
   return state;
 }
 

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { EmulatorContext } from '../emulator-context.js';
-import { newId } from '../ids.js';
 import { authenticate, hasPermission, type Caller, type Permission } from './authorization.js';
 import { checkEmailSyntax, checkString, embedded, required, type Call } from './call.js';
 import { GrpcCode, GrpcFailure } from './grpc-status.js';
@@ -78,7 +77,7 @@ export function addHumanUser({ request, context, state, body }: Call): Record<st
 
   const hasPassword = (password?.string('password') ?? '') !== '' || (hashed?.string('hash') ?? '') !== '';
   const user = addHuman(context.store, state, {
-    id: userId === '' ? newId() : userId,
+    id: userId === '' ? state.newId() : userId,
     orgId,
     userName: username === '' ? address : username,
     ...names,
@@ -90,7 +89,7 @@ export function addHumanUser({ request, context, state, body }: Call): Record<st
       gender: gender === 'GENDER_UNSPECIFIED' ? undefined : gender,
       passwordChangeRequired: (password ?? hashed)?.bool('changeRequired') ?? false,
       hasPassword,
-      passwordChangedAt: hasPassword ? Date.now() : undefined,
+      passwordChangedAt: hasPassword ? state.clock.now() : undefined,
     },
   });
   const response: Record<string, unknown> = {

@@ -1,5 +1,5 @@
 import type { EmulatorStore, HumanUserRecord, UserRecord } from '../emulator-store.js';
-import { newId, newSecret } from '../ids.js';
+import { newSecret } from '../ids.js';
 import { authenticate, requirePermission } from './authorization.js';
 import { checkEmailSyntax, checkString, embedded, required, type Call } from './call.js';
 import { GrpcCode, GrpcFailure, invalidField } from './grpc-status.js';
@@ -63,7 +63,7 @@ export function addHuman(store: EmulatorStore, state: ManagementState, human: Ne
     id: human.id,
     userName: human.userName,
     orgId: human.orgId,
-    changedAt: Math.floor(Date.now() / 1000),
+    changedAt: Math.floor(state.clock.now() / 1000),
     firstName: human.firstName,
     lastName: human.lastName,
     displayName: human.displayName === '' ? `${human.firstName} ${human.lastName}` : human.displayName,
@@ -100,7 +100,7 @@ export function importHumanUser({ request, context, state, body }: Call): Record
   checkEmailSyntax(address);
 
   const user = addHuman(context.store, state, {
-    id: newId(),
+    id: state.newId(),
     orgId: caller.orgId,
     userName,
     ...profile,
@@ -112,7 +112,7 @@ export function importHumanUser({ request, context, state, body }: Call): Record
       gender: profile.gender,
       passwordChangeRequired: body.bool('passwordChangeRequired'),
       hasPassword,
-      passwordChangedAt: hasPassword ? Date.now() : undefined,
+      passwordChangedAt: hasPassword ? state.clock.now() : undefined,
     },
   });
   const response: Record<string, unknown> = {
@@ -121,7 +121,7 @@ export function importHumanUser({ request, context, state, body }: Call): Record
   };
   if (body.bool('requestPasswordlessRegistration')) {
     response['passwordlessRegistration'] = {
-      link: `${context.issuer}/ui/login/login/passwordless/init?userID=${user.id}&orgID=${user.orgId}&codeID=${newId()}&code=${newSecret().slice(0, 12)}`,
+      link: `${context.issuer}/ui/login/login/passwordless/init?userID=${user.id}&orgID=${user.orgId}&codeID=${state.newId()}&code=${newSecret().slice(0, 12)}`,
       lifetime: '3600s',
       expiration: '3600s',
     };
