@@ -134,6 +134,12 @@ describe.each(PLATFORMS)('arbitrary Authorization headers over %s', (platform) =
     client.close();
     await app.close();
   });
+  // Each test's own log lines: no unexpected error, and no token, key or secret.
+  afterEach(() => {
+    const lines = app.logs.lines.splice(0);
+    expect(lines.filter((line) => /ExceptionsHandler|Access tokens? not checked/i.test(line))).toEqual([]);
+    expect(secretsIn(lines.join('\n'), fixture)).toEqual([]);
+  });
 
   /** Sends one header to one route and checks the answer; the tally keeps the account. */
   async function check(tally: Tally, path: Route, header: string | string[], expected: number[]): Promise<void> {
@@ -187,10 +193,5 @@ describe.each(PLATFORMS)('arbitrary Authorization headers over %s', (platform) =
     }).toEqual({ lost: [], wrong: [], serverErrors: 0, answered: tally.sent });
     // The run reached every kind of answer, or it proved little.
     expect([200, 401, 403].map((status) => tally.count(status) > 0)).toEqual([true, true, true]);
-  });
-
-  it('logged no unexpected error, and no token, key or secret', () => {
-    expect(app.logs.lines.filter((line) => /ExceptionsHandler|Access tokens? not checked/i.test(line))).toEqual([]);
-    expect(secretsIn(app.logs.lines.join('\n'), fixture)).toEqual([]);
   });
 });
