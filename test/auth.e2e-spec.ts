@@ -76,10 +76,10 @@ describe.each(PLATFORMS)('ZitadelAuthGuard over %s', (platform) => {
     app = await startApp(platform, guardedAppModule(options));
   });
   afterAll(() => app.close());
-  // Each test's own log lines: none holds a token handed to the app.
+  // Each test's own log lines: none holds a token handed to the app (hooks throw; expect is for tests).
   afterEach(() => {
     const log = app.logs.lines.splice(0).join('\n');
-    for (const token of issued) expect(log).not.toContain(token);
+    if (issued.some((token) => log.includes(token))) throw new Error('this test logged a token');
   });
 
   it('answers 401 with a Bearer challenge, and no error code, when there is no token', async () => {
@@ -227,6 +227,16 @@ describe.each(PLATFORMS)('ZitadelAuthGuard over %s', (platform) => {
   });
 });
 
+// The verified-token cache is observed through its one visible effect: a cached token is accepted
+// without its signature being checked again, so it still passes once its key has left the JWKS,
+// while a token that must be verified again is refused (the JWKS is refetched for the unknown kid,
+// cooldown 0).
+async function dropSigningKeysOf(app: RunningApp): Promise<void> {
+  await zitadel.rotateSigningKeys({ dropOld: true });
+  // A token signed by the new key makes the app refetch the JWKS, which now lacks the old key.
+  expect((await get(app.url, '/reports/mine', { token: await tokenFor('carol', 'jwt') })).status).toBe(200);
+}
+
 describe('token validation modes and signing keys', () => {
   const apps: RunningApp[] = [];
   afterEach(async () => {
@@ -259,15 +269,6 @@ describe('token validation modes and signing keys', () => {
     const revokedToken = revoked(await tokenFor('alice', 'jwt'));
     expect((await get(app.url, '/reports/mine', { token: revokedToken })).status).toBe(401);
   });
-
-  // The cache is observed through its one visible effect: a cached token is accepted without its
-  // signature being checked again, so it still passes once its key has left the JWKS, while a token
-  // that must be verified again is refused (the JWKS is refetched for the unknown kid, cooldown 0).
-  async function dropSigningKeysOf(app: RunningApp): Promise<void> {
-    await zitadel.rotateSigningKeys({ dropOld: true });
-    // A token signed by the new key makes the app refetch the JWKS, which now lacks the old key.
-    expect((await get(app.url, '/reports/mine', { token: await tokenFor('carol', 'jwt') })).status).toBe(200);
-  }
 
   it('verifies a JWT once, then serves it from the cache of verified tokens', async () => {
     const app = await appWith({ tokenValidation: 'jwt', jwt: { jwksCooldownSeconds: 0 } });

@@ -18,7 +18,7 @@ import { ManualClock, type EmulatorFault } from 'nestjs-zitadel/testing';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
-import { secretsIn } from './support/leaks.js';
+import { assertOwnLogClean } from './support/leaks.js';
 import { LoadClient, Tally, type Shot } from './support/load.js';
 
 // No backoff: a retry waits on the app's clock, which moves only when a test says so.
@@ -36,15 +36,16 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   // Each test's own app logged something, and no token, assertion, key or secret.
-  const logged = app?.logs.lines.join('\n');
+  const lines = app?.logs.lines ?? [];
   client?.close();
   await app?.close();
   app = undefined;
   client = undefined;
-  const leaked = logged === undefined ? [] : secretsIn(logged, fixture);
-  await fixture.close();
-  expect(logged).toBeTruthy();
-  expect(leaked).toEqual([]);
+  try {
+    assertOwnLogClean(lines, fixture);
+  } finally {
+    await fixture.close();
+  }
 });
 
 async function start(options: Partial<ZitadelModuleOptions> = {}): Promise<LoadClient> {

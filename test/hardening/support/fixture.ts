@@ -31,9 +31,9 @@ export interface ZitadelFixture {
   close(): Promise<void>;
 }
 
-/** @param options.clock the emulator's clock: share it with the app's `ZitadelModule` to move time for both. */
-export async function startZitadel(options: { clock?: ManualClock } = {}): Promise<ZitadelFixture> {
-  const zitadel = await ZitadelEmulator.start(options.clock === undefined ? {} : { clock: options.clock });
+/** @param clock the emulator's clock: share it with the app's `ZitadelModule` to move time for both. */
+export async function startZitadel({ clock }: { clock?: ManualClock } = {}): Promise<ZitadelFixture> {
+  const zitadel = await ZitadelEmulator.start(clock === undefined ? {} : { clock });
   const project = zitadel.createProject({ name: 'hardening' });
   zitadel.addProjectRole(project.id, { key: 'admin' });
   const api = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'private_key_jwt' });
