@@ -10,14 +10,20 @@ const alias = {
 };
 
 // CI (`.ci/run`) sets VITEST_JSON_REPORT to a file path: Vitest then also writes its JSON report
-// there, from which the run's `N passed, N failed` line is computed.
+// there, from which the run's `N passed, N failed, N skipped` line is computed.
 const jsonReport = process.env['VITEST_JSON_REPORT'];
+
+// Every run: a test that did not run (skip, todo, skipIf, runIf, ctx.skip()) fails the run, by name.
+const didNotRun = './test/support/tests-that-did-not-run.reporter.ts';
 
 export default defineConfig({
   resolve: { alias },
   test: {
     globals: true,
-    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
+    reporters: jsonReport ? ['default', didNotRun, ['json', { outputFile: jsonReport }]] : ['default', didNotRun],
+    // Files and the tests inside them run in a random order, so no test can lean on another; the seed
+    // is printed at the start and the end of the run (replay: `npx vitest run --sequence.seed=<seed>`).
+    sequence: { shuffle: { files: true, tests: true } },
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [

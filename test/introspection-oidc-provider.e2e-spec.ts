@@ -3,7 +3,7 @@
 // client_secret_basic.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { Provider as OidcProvider } from 'oidc-provider';
 import {
   IntrospectionService,
@@ -66,6 +66,11 @@ beforeAll(async () => {
   });
 });
 
+/** Every module compiled, closed after its test. */
+const modules: TestingModule[] = [];
+afterEach(async () => {
+  await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
+});
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
@@ -75,6 +80,7 @@ async function services(apiApplication: ApiApplicationCredentials, options: Part
   const moduleRef = await Test.createTestingModule({
     imports: [ZitadelModule.forRoot({ issuer, serviceUser: TOKEN_CLIENT, apiApplication, ...options })],
   }).compile();
+  modules.push(moduleRef);
   return { introspection: moduleRef.get(IntrospectionService), tokens: moduleRef.get(TokenService) };
 }
 

@@ -2,17 +2,48 @@
 // for cache-manager): one token, two apps, exactly one introspection at ZITADEL.
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
 import { ZitadelScopes, type ZitadelModuleOptions } from 'nestjs-zitadel';
-import { ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { ZitadelEmulator, type ApplicationKeyFile } from 'nestjs-zitadel/testing';
 import { get, guardedAppModule } from './support/guarded-app.js';
 import { startApp, type RunningApp } from './support/nest-app.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { RedisServer } from './support/redis.js';
 
 let redis: RedisServer;
 let zitadel: ZitadelEmulator;
 let userId: string;
 let projectId: string;
+let apiKey: ApplicationKeyFile;
+/** Everything started, closed in afterAll. */
+const redises: RedisServer[] = [];
 const stores: Keyv[] = [];
-const apps: RunningApp[] = [];
+const opened: RunningApp[] = [];
+/** The two instances sharing `redis`. */
+let apps: RunningApp[];
+
+/** Two app instances (Express and Fastify) sharing a Redis, each with its own connection, as separate processes would. */
+async function twoInstances(url: string): Promise<RunningApp[]> {
+  const options = (): ZitadelModuleOptions => {
+    const store = new Keyv({ store: new KeyvRedis(url) });
+    stores.push(store);
+    return {
+      issuer: zitadel.issuer,
+      apiApplication: { key: apiKey },
+      projectId,
+      introspection: { cache: { stores: [store], storeTimeoutMs: 200 } },
+    };
+  };
+  const pair = [
+    await startApp('express', guardedAppModule(options())),
+    await startApp('fastify', guardedAppModule(options())),
+  ];
+  opened.push(...pair);
+  return pair;
+}
+
+async function startRedis(): Promise<RedisServer> {
+  const server = await RedisServer.start();
+  redises.push(server);
+  return server;
+}
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -21,30 +52,16 @@ beforeAll(async () => {
   zitadel.addProjectRole(projectId, { key: 'admin' });
   userId = zitadel.createHumanUser({ userName: 'alice' }).userId;
   zitadel.grantRoles({ userId, projectId, roleKeys: ['admin'] });
-  const api = await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' });
-  const options = (): ZitadelModuleOptions => {
-    // Each instance has its own connection, as separate processes would.
-    const store = new Keyv({ store: new KeyvRedis(redis.url) });
-    stores.push(store);
-    return {
-      issuer: zitadel.issuer,
-      apiApplication: { key: api.keyFile! },
-      projectId,
-      introspection: { cache: { stores: [store], storeTimeoutMs: 200 } },
-    };
-  };
-  apps.push(
-    await startApp('express', guardedAppModule(options())),
-    await startApp('fastify', guardedAppModule(options())),
-  );
+  apiKey = (await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' })).keyFile!;
+  apps = await twoInstances(redis.url);
 });
 
 afterAll(async () => {
-  await Promise.all(apps.map((app) => app.close()));
-  // Forcefully: the last test stops redis-server, and a polite QUIT would wait for it.
+  await Promise.all(opened.map((app) => app.close()));
+  // Forcefully: a test stops a redis-server, and a polite QUIT would wait for it.
   await Promise.all(stores.map((store) => (store.store as KeyvRedis<unknown>).disconnect(true).catch(() => undefined)));
   await zitadel?.close();
-  await redis?.stop();
+  await Promise.all(redises.map((server) => server.stop()));
 });
 
 beforeEach(() => zitadel.clearRequestLog());
@@ -97,9 +114,12 @@ describe('introspection cache shared through Redis', () => {
 
 describe('with Redis gone', () => {
   it('still answers: a cache that cannot be reached is skipped, never a reason to hang or fail', async () => {
-    await redis.stop();
+    // Its own Redis and instances, so the shared ones stay intact for the other tests, in any order.
+    const doomed = await startRedis();
+    const stranded = await twoInstances(doomed.url);
+    await doomed.stop();
     const token = await opaqueToken();
-    for (const app of apps) expect((await get(app.url, '/reports/mine', { token })).status).toBe(200);
-    expect((await get(apps[0]!.url, '/reports/mine', { token: 'unknown-opaque-token-2' })).status).toBe(401);
+    for (const app of stranded) expect((await get(app.url, '/reports/mine', { token })).status).toBe(200);
+    expect((await get(stranded[0]!.url, '/reports/mine', { token: 'unknown-opaque-token-2' })).status).toBe(401);
   });
 });

@@ -2,8 +2,8 @@
 // Fastify. Tokens are signed by a stand-in issuer whose key the test holds (the emulator keeps
 // its key private and always signs its own issuer), so each case differs from a valid token in
 // exactly one claim or header field.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWTPayload } from 'jose';
+import { ManualClock } from 'nestjs-zitadel/testing';
 import { withAlgNone, withHs256OverPublicKey, withTamperedPayload, withUnknownKey } from './support/forged-tokens.js';
 import { get, guardedAppModule } from './support/guarded-app.js';
 import { PLATFORMS, startApp, type RunningApp } from './support/nest-app.js';
@@ -116,7 +116,8 @@ describe.each(PLATFORMS)('local JWT verification over %s', (platform) => {
   });
 
   it('never serves a cached token past its exp', async () => {
-    const exp = now() + 2;
+    const clock = new ManualClock();
+    const exp = Math.floor(clock.now() / 1000) + 2;
     const token = await issuer.sign(claims({ exp }));
     const strict = await startApp(
       platform,
@@ -125,12 +126,13 @@ describe.each(PLATFORMS)('local JWT verification over %s', (platform) => {
         projectId: PROJECT,
         tokenValidation: 'jwt',
         jwt: { clockToleranceSeconds: 0 },
+        clock,
       }),
     );
     try {
       expect((await get(strict.url, '/reports/mine', { token })).status).toBe(200);
-      // Wait out the token's lifetime: the verified-token cache must not keep it alive.
-      while (Date.now() < exp * 1000) await sleep(100);
+      // Move past the token's lifetime: the verified-token cache must not keep it alive.
+      await clock.advanceTo(exp * 1000);
       expect((await get(strict.url, '/reports/mine', { token })).status).toBe(401);
     } finally {
       await strict.close();

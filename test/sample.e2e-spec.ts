@@ -322,22 +322,28 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
   });
 });
 
-describe('npm start (node dist/apps/sample/main.js)', () => {
-  let child: ChildProcess;
-  let cwd: string | undefined;
-  let output = '';
+/** `node dist/apps/sample/main.js` as `npm start` runs it, once it has printed its curl commands. */
+interface StartedSample {
+  readonly child: ChildProcess;
+  /** What it printed so far (stdout and stderr). */
+  readonly output: () => string;
+}
 
-  beforeAll(async () => {
-    // The library is built by the global setup; the sample is built here, as `npm start` does.
-    await promisify(execFile)('npm', ['run', '--silent', 'build:sample'], { cwd: ROOT });
+describe('npm start (node dist/apps/sample/main.js)', () => {
+  /** Every process started and its working directory, stopped and removed in afterAll. */
+  const started: { child: ChildProcess; cwd: string }[] = [];
+
+  async function startSample(): Promise<StartedSample> {
     // No ZITADEL_ISSUER, and a working directory without a `.env`: the embedded ZITADEL.
-    cwd = await mkdtemp(join(tmpdir(), 'sample-start-'));
+    const cwd = await mkdtemp(join(tmpdir(), 'sample-start-'));
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: '0', NO_COLOR: '1' };
-    child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/sample/main.js')], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    started.push({ child, cwd });
+    let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -349,17 +355,29 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
         reject(new Error(`the sample exited (${code}) before printing its curl commands:\n${output}`)),
       );
     });
+    return { child, output: () => output };
+  }
+
+  beforeAll(async () => {
+    // The library is built by the global setup; the sample is built here, as `npm start` does.
+    await promisify(execFile)('npm', ['run', '--silent', 'build:sample'], { cwd: ROOT });
   }, 60_000);
   afterAll(async () => {
-    if (cwd !== undefined) await rm(cwd, { recursive: true, force: true });
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    for (const { child, cwd } of started) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 
   it('prints curl commands that answer what they say', async () => {
-    const curls = output.split('\n').filter((line) => line.startsWith('curl '));
+    const { output } = await startSample();
+    const curls = output()
+      .split('\n')
+      .filter((line) => line.startsWith('curl '));
     expect(curls.length).toBeGreaterThanOrEqual(10);
     for (const line of curls) {
       const parsed = parseCurl(line);
@@ -370,19 +388,23 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
       );
       expect({ line, status: answer.status }).toEqual({ line, status: parsed.expected });
     }
-  });
+  }, 60_000);
 
   it('stops on SIGTERM, closing the embedded ZITADEL', async () => {
-    const issuer = /emulator at (http:\/\/\S+)/.exec(output)?.[1];
+    // Its own process, so the other test finds a running one whatever the order.
+    const { child, output } = await startSample();
+    const issuer = /emulator at (http:\/\/\S+)/.exec(output())?.[1];
     expect(issuer).toBeDefined();
     expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGTERM' ? 0 : -1))),
+    // Status 0, not death by the signal: the app ran its shutdown hooks (closing the embedded ZITADEL)
+    // and then exited; without the hooks, SIGTERM's default action kills the process.
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited).toEqual({ code: 0, signal: null });
     await expect(fetch(`${issuer}/.well-known/openid-configuration`)).rejects.toThrow();
-  });
+  }, 60_000);
 });
 
 /** `curl -i [-H 'Authorization: Bearer T'] [-H '...' -d 'JSON'] URL   # STATUS`, as the sample prints them. */

@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { Provider } from 'oidc-provider';
 import {
   TokenService,
@@ -48,6 +48,11 @@ beforeAll(async () => {
   });
 });
 
+/** Every module compiled, closed after its test. */
+const modules: TestingModule[] = [];
+afterEach(async () => {
+  await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
+});
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
@@ -57,6 +62,7 @@ async function tokenService(options: Partial<ZitadelModuleOptions>): Promise<Tok
   const moduleRef = await Test.createTestingModule({
     imports: [ZitadelModule.forRoot({ issuer, serviceUser: CLIENT, ...options })],
   }).compile();
+  modules.push(moduleRef);
   return moduleRef.get(TokenService);
 }
 

@@ -1,8 +1,8 @@
 // TokenService against the ZITADEL emulator over real loopback HTTP: the JWT-profile grant,
 // client credentials, caching per scope set, one shared request, renewal and retries.
 import 'reflect-metadata';
-import { Logger, type LoggerService } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { LoggerService } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { decodeJwt } from 'jose';
 import {
   TokenService,
@@ -12,7 +12,8 @@ import {
   ZitadelUnavailableError,
   type ZitadelModuleOptions,
 } from 'nestjs-zitadel';
-import { ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { ManualClock, ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { saveGlobalLogger } from './support/global-logger.js';
 
 let zitadel: ZitadelEmulator;
 let projectId: string;
@@ -29,11 +30,18 @@ beforeAll(async () => {
   api = await zitadel.createApiApplication({ projectId, authMethod: 'client_secret_basic' });
 });
 afterAll(() => zitadel.close());
+/** Every module a test compiled, closed after it; and Nest's global logger, which a test may replace. */
+const modules: TestingModule[] = [];
+let restoreLogger: () => void;
 beforeEach(() => {
   zitadel.clearFaults();
   zitadel.clearRequestLog();
+  restoreLogger = saveGlobalLogger();
 });
-afterEach(() => vi.useRealTimers());
+afterEach(async () => {
+  await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
+  restoreLogger();
+});
 
 async function tokenService(
   options: Partial<ZitadelModuleOptions> = {},
@@ -51,6 +59,7 @@ async function tokenService(
   });
   if (logger !== undefined) builder.setLogger(logger);
   const moduleRef = await builder.compile();
+  modules.push(moduleRef);
   return moduleRef.get(TokenService);
 }
 
@@ -110,19 +119,27 @@ describe('TokenService (JWT-profile grant)', () => {
   });
 
   it('renews ahead of expiry in the background, and never hands out a token about to expire', async () => {
-    const tokens = await tokenService();
+    // Its own emulator, sharing the clock with the module: assertions and token lifetimes move together.
+    const clock = new ManualClock();
+    const own = await ZitadelEmulator.start({ clock });
+    onTestFinished(() => own.close());
+    const worker = own.createServiceUser({ userName: 'renewer' });
+    const tokens = await tokenService({
+      issuer: own.issuer,
+      serviceUser: { key: await own.addServiceUserKey(worker.userId) },
+      clock,
+    });
     const first = await tokens.getAccessToken();
-    vi.useFakeTimers({ toFake: ['Date'] });
     // Default lifetime 43199 s; refresh after 80 %, usable until 60 s before expiry.
-    vi.setSystemTime(Date.now() + 36_000_000);
+    await clock.advance(36_000_000);
     expect(await tokens.getAccessToken()).toBe(first);
-    await vi.waitFor(() => expect(zitadel.requestCount('token')).toBe(2));
+    await vi.waitFor(() => expect(own.requestCount('token')).toBe(2));
     await vi.waitFor(async () => expect(await tokens.getAccessToken()).not.toBe(first));
     const second = await tokens.getAccessToken();
-    vi.setSystemTime(Date.now() + 43_199_000 - 30_000);
+    await clock.advance(43_199_000 - 30_000);
     const third = await tokens.getAccessToken();
     expect(third).not.toBe(second);
-    expect(zitadel.requestCount('token')).toBe(3);
+    expect(own.requestCount('token')).toBe(3);
   });
 
   it('surfaces a refused grant as a typed OAuth error, without retrying', async () => {
@@ -166,16 +183,12 @@ describe('TokenService (JWT-profile grant)', () => {
       verbose: capture,
       fatal: capture,
     };
-    try {
-      const tokens = await tokenService({}, logger);
-      zitadel.injectFault({ endpoint: 'token', status: 502, times: 1 });
-      const token = await tokens.getAccessToken();
-      expect(lines.some((line) => line.includes('retrying'))).toBe(true);
-      expect(lines.join('\n')).not.toContain(token);
-      expect(lines.join('\n')).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
-    } finally {
-      Logger.overrideLogger(['log', 'error', 'warn']);
-    }
+    const tokens = await tokenService({}, logger);
+    zitadel.injectFault({ endpoint: 'token', status: 502, times: 1 });
+    const token = await tokens.getAccessToken();
+    expect(lines.some((line) => line.includes('retrying'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(token);
+    expect(lines.join('\n')).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
   });
 });
 

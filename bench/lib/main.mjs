@@ -1,6 +1,6 @@
-// Run by bench/run.mjs (`npm run bench`) once the library is copied: every scenario of issue 5's
-// "Benchmarks" against the ZITADEL emulator; writes bench/results.json and the results section of
-// bench/README.md.
+// Run by bench/run.mjs (`npm run bench`) once the library is copied: every scenario of
+// bench/README.md (guard overhead, cold introspection, TokenService, memory) against the ZITADEL
+// emulator; writes bench/results.json and the results section of bench/README.md.
 //
 // Environment (for quicker partial runs; a partial run prints its results and writes nothing
 // unless BENCH_WRITE=1, which replaces the scenarios it ran in results.json and keeps the others,

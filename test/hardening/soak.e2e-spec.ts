@@ -1,37 +1,49 @@
 // A soak: a bounded mixed load (valid, invalid, expired, not-yet-valid, revoked and role-denied
 // tokens, opaque and JWT, public and protected routes) against a real guarded Nest app for
-// SOAK_SECONDS (default 60) at a fixed concurrency, with short ZITADEL outages injected on a
-// schedule (introspection and JWKS answering 503). Every request's status is known in advance;
-// the soak counts every answer and asserts: none lost, none wrong, no 5xx but the 503s of opaque
-// tokens whose request overlapped an injected outage, and memory flat (heap after GC, or RSS).
+// SOAK_SECONDS of real time (default 5; raise it for long local runs) at a fixed concurrency, with
+// ZITADEL outages injected in cycles (introspection and JWKS answering 503). The app and the
+// emulator share a ManualClock: between outages it moves past every cache lifetime, the JWKS age
+// and the refetch cooldowns, so each outage meets expired cache entries without waiting for them.
+// Every request's status is known in advance; the soak counts every answer and asserts: none lost,
+// none wrong, no 5xx but the 503s of requests that needed ZITADEL and overlapped an outage (with
+// the cooldowns after it), and memory flat (heap after GC, or RSS).
 import 'reflect-metadata';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { ManualClock } from 'nestjs-zitadel/testing';
 import type { RunningApp } from '../support/nest-app.js';
 import { startGuardedApp, type Route } from './support/app.js';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
 import { secretsIn } from './support/leaks.js';
 import { LoadClient, Tally, type Answer, type Shot } from './support/load.js';
 
-const SOAK_SECONDS = Number(process.env['SOAK_SECONDS'] ?? 60);
+const SOAK_SECONDS = Number(process.env['SOAK_SECONDS'] ?? 5);
 const CONCURRENCY = 16;
-/** An outage starts every this many milliseconds and lasts OUTAGE_MS. */
+/** Clock time between two outages (past every cache lifetime and the JWKS age), and of one outage. */
 const OUTAGE_EVERY_MS = 10_000;
 const OUTAGE_MS = 1_500;
 const JWKS_COOLDOWN_MS = 1_000;
+/** Clock time after an outage that lets the refetch cooldowns after its failed fetches pass. */
+const COOLDOWNS_MS = 2 * JWKS_COOLDOWN_MS;
+/** Answers between two outages, with ZITADEL healthy. */
+const HEALTHY_SLICE = 400;
+/** Lifetime of the valid tokens: longer than the clock moves in any soak. */
+const LONG_LIVED = { expiresIn: 400 * 86_400 };
 
+const clock = new ManualClock();
 let fixture: ZitadelFixture;
 let app: RunningApp;
 let client: LoadClient;
 
 beforeAll(async () => {
-  fixture = await startZitadel();
+  fixture = await startZitadel({ clock });
   app = await startGuardedApp('express', {
     issuer: fixture.zitadel.issuer,
     apiApplication: { key: fixture.apiKey },
     projectId: fixture.projectId,
-    http: { timeoutMs: 500, retries: 1, backoffBaseMs: 1, backoffMaxMs: 100 },
+    // No backoff: retries wait on the clock, which moves only between phases.
+    http: { timeoutMs: 500, retries: 1, backoffBaseMs: 0, backoffMaxMs: 0 },
+    clock,
     // Short cache lifetimes, so tokens are introspected and verified again and again during the
     // soak, and every outage (longer than a lifetime) meets tokens whose cached result expired.
     introspection: { cache: { maxTtlSeconds: 1, inactiveTtlSeconds: 1 } },
@@ -67,15 +79,17 @@ const bearer = (tokens: readonly string[]): string[] => tokens.map((token) => `B
 
 async function kinds(): Promise<Kind[]> {
   const { alice, bob } = fixture;
-  const aliceOpaque = await many(4, () => fixture.token(alice, 'opaque'));
-  const aliceJwt = await many(4, () => fixture.token(alice, 'jwt'));
-  const bobOpaque = await many(2, () => fixture.token(bob, 'opaque'));
-  const bobJwt = await many(2, () => fixture.token(bob, 'jwt'));
-  const revoked = await many(2, () => fixture.token(alice, 'opaque'));
+  const aliceOpaque = await many(4, () => fixture.token(alice, 'opaque', LONG_LIVED));
+  const aliceJwt = await many(4, () => fixture.token(alice, 'jwt', LONG_LIVED));
+  const bobOpaque = await many(2, () => fixture.token(bob, 'opaque', LONG_LIVED));
+  const bobJwt = await many(2, () => fixture.token(bob, 'jwt', LONG_LIVED));
+  const revoked = await many(2, () => fixture.token(alice, 'opaque', LONG_LIVED));
   for (const token of revoked) fixture.zitadel.revokeToken(token);
   const expiredJwt = await many(2, () => fixture.token(alice, 'jwt', { expiresIn: -60 }));
   const expiredOpaque = await many(2, () => fixture.token(alice, 'opaque', { expiresIn: -60 }));
-  const earlyJwt = await many(2, () => fixture.token(alice, 'jwt', { notBefore: new Date(Date.now() + 3_600_000) }));
+  const earlyJwt = await many(2, () =>
+    fixture.token(alice, 'jwt', { ...LONG_LIVED, notBefore: new Date(clock.now() + 300 * 86_400_000) }),
+  );
   const tampered = aliceJwt.map((token) => {
     const [header, , signature] = token.split('.');
     return `${header}.${b64url({ sub: bob, aud: [fixture.projectId], exp: 4_000_000_000 })}.${signature}`;
@@ -133,7 +147,7 @@ async function settledMemory(): Promise<{ bytes: number; measure: 'heapUsed afte
   const samples: number[] = [];
   for (let i = 0; i < 3; i++) {
     gc?.();
-    await sleep(50);
+    await new Promise((resolve) => setImmediate(resolve));
     samples.push(gc === undefined ? process.memoryUsage().rss : process.memoryUsage().heapUsed);
   }
   return { bytes: Math.min(...samples), measure: gc === undefined ? 'rss' : 'heapUsed after GC' };
@@ -151,17 +165,32 @@ function collector(): (() => void) | undefined {
   }
 }
 
+/** Resolves true once `condition` holds (answers arriving: real I/O), false after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
 describe('soak', () => {
   it(
-    `mixed load for ${SOAK_SECONDS} s at concurrency ${CONCURRENCY} with injected outages: every request answered as expected, no 5xx but outage 503s of tokens that needed ZITADEL, memory flat`,
+    `mixed load for ${SOAK_SECONDS} s at concurrency ${CONCURRENCY} with outages in cycles: every request answered as expected, no 5xx but outage 503s of requests that needed ZITADEL, memory flat`,
     async () => {
       const { zitadel } = fixture;
       const mix = await kinds();
-      const sentAt = new Map<Shot, number>();
+      /**
+       * Outage bookkeeping: `open` from the injected fault until the clock has passed the cooldowns
+       * after it; `changes` counts every opening and closing, so a request that saw one in flight knows.
+       */
+      const outage = { open: false, changes: 0, count: 0 };
+      const sentIn = new Map<Shot, { open: boolean; changes: number }>();
       let i = 0;
-      let stopAt = Number.POSITIVE_INFINITY;
+      let stopped = false;
       const next = (): Shot | undefined => {
-        if (Date.now() >= stopAt) return undefined;
+        if (stopped) return undefined;
         const kind = mix[i % mix.length] as Kind;
         const authorization = kind.headers[Math.floor(i / mix.length) % kind.headers.length];
         i++;
@@ -171,57 +200,71 @@ describe('soak', () => {
           expect: kind.needs === 'nothing' ? kind.expect : [kind.expect, 503],
           label: kind.label,
         };
-        sentAt.set(shot, Date.now());
+        sentIn.set(shot, { open: outage.open, changes: outage.changes });
         return shot;
       };
-      const outages: { from: number; to: number }[] = [];
       const unexpected503: string[] = [];
       const needs = new Map(mix.map((kind) => [kind.label, kind.needs]));
       const onAnswer = (shot: Shot, answer: Answer | Error): void => {
-        const from = sentAt.get(shot) ?? 0;
-        sentAt.delete(shot);
+        const sent = sentIn.get(shot);
+        sentIn.delete(shot);
         if (answer instanceof Error || answer.status !== 503) return;
-        const to = Date.now();
-        // A 503 is an injected-outage 503 only if the request was in flight during an outage
-        // (for a JWKS fetch: or during the refetch cooldown after it).
-        const after = needs.get(shot.label) === 'jwks' ? JWKS_COOLDOWN_MS : 0;
-        if (!outages.some((outage) => from <= outage.to + after && to >= outage.from))
-          unexpected503.push(`${shot.label} at ${to}`);
+        // A 503 is an outage 503 only for a request that needs ZITADEL and was in flight during an
+        // outage (or during the refetch cooldowns after it).
+        const overlapped = sent === undefined || sent.open || outage.open || sent.changes !== outage.changes;
+        if (needs.get(shot.label) === 'nothing' || !overlapped)
+          unexpected503.push(`${shot.label} (outage ${outage.count})`);
       };
 
       // Warm-up (discovery, JWKS, allocations that stay), then the baseline.
-      stopAt = Date.now() + 2_000;
-      const warmup = await client.run(next, CONCURRENCY, new Tally(), onAnswer);
+      const warmupTally = new Tally();
+      const warming = client.run(next, CONCURRENCY, warmupTally, onAnswer);
+      await until(() => warmupTally.answered >= HEALTHY_SLICE);
+      stopped = true;
+      const warmup = await warming;
       expect({ lost: warmup.lost, wrong: warmup.wrong }).toEqual({ lost: [], wrong: [] });
+      stopped = false;
       zitadel.clearRequestLog();
       const before = await settledMemory();
 
       const tally = new Tally();
-      const started = Date.now();
-      stopAt = started + SOAK_SECONDS * 1_000;
+      const stopAt = performance.now() + SOAK_SECONDS * 1_000;
       const load = client.run(next, CONCURRENCY, tally, onAnswer);
       /** Unexpected-error log lines and secrets found in the log, checked at each outage and at the end. */
       const harnessLines: string[] = [];
-      const schedule = (async () => {
-        for (let at = started + OUTAGE_EVERY_MS / 2; at + OUTAGE_MS < stopAt; at += OUTAGE_EVERY_MS) {
-          await sleep(Math.max(0, at - Date.now()));
-          const outage = { from: Date.now(), to: Number.POSITIVE_INFINITY };
-          outages.push(outage);
-          zitadel.injectFault({ endpoint: 'introspect', status: 503 });
-          zitadel.injectFault({ endpoint: 'jwks', status: 503 });
-          await sleep(OUTAGE_MS);
-          zitadel.clearFaults();
-          outage.to = Date.now();
-          // The harness keeps its own records bounded: the emulator's request log and the app's captured log lines.
-          zitadel.clearRequestLog();
-          harnessLines.push(
-            ...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')),
-            ...secretsIn(app.logs.lines.join('\n'), fixture),
-          );
-          app.logs.lines.length = 0;
-        }
-      })();
-      await Promise.all([load, schedule]);
+      const needingZitadel = mix.filter((kind) => kind.needs !== 'nothing').map((kind) => kind.label);
+      const count503 = (): number[] => needingZitadel.map((label) => tally.byLabel.get(label)?.get(503) ?? 0);
+      do {
+        // Healthy: a slice of answers, then the clock moves past every cache lifetime, the JWKS age and the cooldowns.
+        const mark = tally.answered;
+        await until(() => tally.answered >= mark + HEALTHY_SLICE);
+        await clock.advance(OUTAGE_EVERY_MS);
+        // Outage: until every kind of request that needs ZITADEL got its 503 (bounded; checked at the end).
+        outage.open = true;
+        outage.changes++;
+        outage.count++;
+        zitadel.injectFault({ endpoint: 'introspect', status: 503 });
+        zitadel.injectFault({ endpoint: 'jwks', status: 503 });
+        const seen = count503();
+        await until(() => count503().every((n, k) => n > (seen[k] ?? 0)), 5_000);
+        await clock.advance(OUTAGE_MS);
+        zitadel.clearFaults();
+        await clock.advance(COOLDOWNS_MS);
+        outage.open = false;
+        outage.changes++;
+        // The harness keeps its own records bounded: the emulator's request log and the app's captured log lines.
+        zitadel.clearRequestLog();
+        harnessLines.push(
+          ...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')),
+          ...secretsIn(app.logs.lines.join('\n'), fixture),
+        );
+        app.logs.lines.length = 0;
+      } while (performance.now() < stopAt);
+      // A last healthy slice: every status after the outages is the one known in advance.
+      const mark = tally.answered;
+      await until(() => tally.answered >= mark + HEALTHY_SLICE);
+      stopped = true;
+      await load;
       harnessLines.push(
         ...app.logs.lines.filter((line) => line.includes('ExceptionsHandler')),
         ...secretsIn(app.logs.lines.join('\n'), fixture),
@@ -248,15 +291,10 @@ describe('soak', () => {
       expect(
         mix.filter((kind) => (tally.byLabel.get(kind.label)?.get(kind.expect) ?? 0) === 0).map((kind) => kind.label),
       ).toEqual([]);
-      expect(outages.length).toBeGreaterThanOrEqual(
-        Math.floor((SOAK_SECONDS * 1_000 - OUTAGE_EVERY_MS / 2) / OUTAGE_EVERY_MS),
-      );
+      expect(outage.count).toBeGreaterThanOrEqual(1);
       // Outages reached every kind of request that needs ZITADEL: each got some 503s (and nothing else but its status).
-      const untouched = mix.filter(
-        (kind) =>
-          kind.needs !== 'nothing' && outages.length > 0 && tally.byLabel.get(kind.label)?.get(503) === undefined,
-      );
-      expect(untouched.map((kind) => kind.label)).toEqual([]);
+      const untouched = needingZitadel.filter((label) => tally.byLabel.get(label)?.get(503) === undefined);
+      expect(untouched).toEqual([]);
       // Memory flat: generous bounds, so only a leak (growth with the number of requests) fails.
       const grown = after.bytes - before.bytes;
       const allowed = (after.measure === 'rss' ? 64 : 24) * 1024 * 1024 + before.bytes * 0.1;

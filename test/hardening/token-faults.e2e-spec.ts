@@ -4,9 +4,9 @@
 // cannot be trusted), concurrent callers share one bounded series of attempts, no call is left
 // pending, a cached token keeps being handed out, and tokens are minted again once the fault ends.
 import 'reflect-metadata';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { TokenService, ZitadelError, ZitadelModule, ZitadelScopes, type ZitadelErrorCode } from 'nestjs-zitadel';
-import type { EmulatorFault } from 'nestjs-zitadel/testing';
+import { ManualClock, type EmulatorFault } from 'nestjs-zitadel/testing';
 import { startZitadel, type ZitadelFixture } from './support/fixture.js';
 
 const RETRIES = 1;
@@ -20,14 +20,29 @@ beforeAll(async () => {
   fixture = await startZitadel();
 });
 afterAll(() => fixture.close());
-afterEach(() => fixture.zitadel.clearFaults());
+/** Every module a test compiled, closed after it. */
+const modules: TestingModule[] = [];
+afterEach(async () => {
+  fixture.zitadel.clearFaults();
+  await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
+});
 
-async function tokenService(http: object = HTTP): Promise<TokenService> {
+async function tokenService(
+  http: object = HTTP,
+  { zitadel, clock }: { zitadel?: ZitadelFixture; clock?: ManualClock } = {},
+): Promise<TokenService> {
+  const { zitadel: emulator, serviceUserKey } = zitadel ?? fixture;
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ZitadelModule.forRoot({ issuer: fixture.zitadel.issuer, serviceUser: { key: fixture.serviceUserKey }, http }),
+      ZitadelModule.forRoot({
+        issuer: emulator.issuer,
+        serviceUser: { key: serviceUserKey },
+        http,
+        ...(clock === undefined ? {} : { clock }),
+      }),
     ],
   }).compile();
+  modules.push(moduleRef);
   return moduleRef.get(TokenService);
 }
 
@@ -144,17 +159,18 @@ describe('token endpoint failing briefly', () => {
 });
 
 describe('token renewal during an outage', () => {
-  afterEach(() => vi.useRealTimers());
-
   it('keeps handing out a token due for renewal while the token endpoint answers 503, and renews it once ZITADEL is back', async () => {
-    const { zitadel } = fixture;
-    const tokens = await tokenService();
+    // Its own emulator, sharing the clock with the module; no backoff, as retries wait on that clock.
+    const clock = new ManualClock();
+    const own = await startZitadel({ clock });
+    onTestFinished(() => own.close());
+    const { zitadel } = own;
+    const tokens = await tokenService({ ...HTTP, backoffBaseMs: 0, backoffMaxMs: 0 }, { zitadel: own, clock });
     const first = await tokens.getAccessToken();
     zitadel.injectFault({ endpoint: 'token', status: 503 });
-    vi.useFakeTimers({ toFake: ['Date'] });
     // The emulator's lifetime is 43200 s: past 80 % the token is renewed in the background, and
     // handed out until 60 s before it expires.
-    vi.setSystemTime(Date.now() + 36_000_000);
+    await clock.advance(36_000_000);
     const before = zitadel.requestCount('token');
     expect(await settle(tokens.getAccessToken())).toEqual({ token: first });
     await vi.waitFor(() => expect(zitadel.requestCount('token') - before).toBe(RETRIES + 1));

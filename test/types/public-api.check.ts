@@ -1,5 +1,5 @@
 // Type-level check of the public API, compiled by `npm run typecheck` and never run: it uses
-// `nestjs-zitadel` the way ../shared/api.md and the README show, and each `@ts-expect-error`
+// `nestjs-zitadel` the way the README shows, and each `@ts-expect-error`
 // marks a misuse that must stay a compile error. If an export is renamed or a type loosened,
 // the type check fails here.
 import { Controller, Get, Injectable, Module, UseGuards, type ExecutionContext } from '@nestjs/common';
@@ -29,7 +29,7 @@ import {
 } from 'nestjs-zitadel';
 import { ZitadelEmulator, type ServiceUserKeyFile } from 'nestjs-zitadel/testing';
 
-// --- Module: forRootAsync with ConfigService, as in api.md ------------------------------------
+// --- Module: forRootAsync with ConfigService, as in the README's Configuration -----------------
 
 @Module({
   imports: [

@@ -51,7 +51,9 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   try {
-    if (options.shutdownHooks === true) app.enableShutdownHooks();
+    // useProcessExit: once every shutdown hook ran, exit with status 0 (Nest would otherwise re-raise the
+    // signal), so a supervisor sees a clean stop, and a stop that skipped the hooks shows as death by signal.
+    if (options.shutdownHooks === true) app.enableShutdownHooks([], { useProcessExit: true });
     setupOpenApi(app);
     const config = app.get(ConfigService);
     const host = options.host ?? config.get<string>('HOST') ?? '127.0.0.1';

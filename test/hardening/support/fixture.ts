@@ -4,6 +4,7 @@ import {
   ZitadelEmulator,
   type ApplicationKeyFile,
   type IssueTokenOptions,
+  type ManualClock,
   type ServiceUserKeyFile,
 } from 'nestjs-zitadel/testing';
 
@@ -30,8 +31,9 @@ export interface ZitadelFixture {
   close(): Promise<void>;
 }
 
-export async function startZitadel(): Promise<ZitadelFixture> {
-  const zitadel = await ZitadelEmulator.start();
+/** @param clock the emulator's clock: share it with the app's `ZitadelModule` to move time for both. */
+export async function startZitadel({ clock }: { clock?: ManualClock } = {}): Promise<ZitadelFixture> {
+  const zitadel = await ZitadelEmulator.start(clock === undefined ? {} : { clock });
   const project = zitadel.createProject({ name: 'hardening' });
   zitadel.addProjectRole(project.id, { key: 'admin' });
   const api = await zitadel.createApiApplication({ projectId: project.id, authMethod: 'private_key_jwt' });

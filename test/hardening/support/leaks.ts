@@ -16,3 +16,15 @@ export function secretsIn(text: string, fixture: ZitadelFixture): string[] {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) found.push('a PEM private key');
   return [...new Set(found)];
 }
+
+/**
+ * Fails the current test (thrown from an `afterEach`) when its own log lines hold a secret or an
+ * unexpected error; `expect` belongs in test bodies, so hooks throw instead.
+ */
+export function assertOwnLogClean(lines: readonly string[], fixture: ZitadelFixture, unexpected?: RegExp): void {
+  const problems = secretsIn(lines.join('\n'), fixture);
+  if (lines.length === 0) problems.push('nothing at all (the log capture is not working)');
+  if (unexpected !== undefined && lines.some((line) => unexpected.test(line)))
+    problems.push(`a line matching ${String(unexpected)}`);
+  if (problems.length > 0) throw new Error(`this test's app logged ${problems.join(', ')}`);
+}
