@@ -241,17 +241,6 @@ describe('introspection: the audience rule and inactive tokens', () => {
   // decodeRequest).
   it('reads the last value of a parameter sent twice, the query string after the body', async () => {
     const token = await issue(['openid', audience(projectId)]);
-    const introspectRaw = async (body: string, query = '') => {
-      const response = await fetch(`${zitadel.issuer}/oauth/v2/introspect${query}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: basic(secretApi.clientId, secretApi.clientSecret ?? ''),
-        },
-        body,
-      });
-      return (await response.json()) as Record<string, unknown>;
-    };
     expect(await introspectRaw(`token=${token}&token=unknown`)).toEqual({ active: false });
     expect(await introspectRaw(`token=unknown&token=${token}`)).toMatchObject({ active: true });
     expect(await introspectRaw(`token=${token}`, '?token=unknown')).toEqual({ active: false });
@@ -478,3 +467,16 @@ describe('revocation', () => {
     });
   });
 });
+
+/** Introspects a raw form body (and query string) as the secret API application. */
+async function introspectRaw(body: string, query = ''): Promise<Record<string, unknown>> {
+  const response = await fetch(`${zitadel.issuer}/oauth/v2/introspect${query}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: basic(secretApi.clientId, secretApi.clientSecret ?? ''),
+    },
+    body,
+  });
+  return (await response.json()) as Record<string, unknown>;
+}

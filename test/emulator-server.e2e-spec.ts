@@ -178,15 +178,12 @@ describe('hostile input', () => {
   // parseClientCredentials, decodeRequest) answers a ParseForm error 400 invalid_request "error parsing form".
   it('parses a url-encoded body of exactly 10 MiB and refuses one byte more as ZITADEL does', async () => {
     const LIMIT = 10 * 1024 * 1024;
-    /** `grant_type=password&pad=aaa…`, exactly `size` bytes. */
-    const body = (size: number): Buffer => {
-      const head = Buffer.from('grant_type=password&pad=');
-      const bytes = Buffer.alloc(size, 'a');
-      head.copy(bytes);
-      return bytes;
-    };
     const post = (path: string, size: number) =>
-      get(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body(size) });
+      get(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: paddedForm(size),
+      });
     const atLimit = await post('/oauth/v2/token', LIMIT);
     expect(atLimit.status).toBe(400);
     expect(await atLimit.json()).toEqual({
@@ -276,3 +273,11 @@ describe('close', () => {
     await vi.waitFor(() => expect(handles()).toBe(baseline), { timeout: 5000 });
   });
 });
+
+/** `grant_type=password&pad=aaa…`, exactly `size` bytes. */
+function paddedForm(size: number): Buffer {
+  const head = Buffer.from('grant_type=password&pad=');
+  const bytes = Buffer.alloc(size, 'a');
+  head.copy(bytes);
+  return bytes;
+}

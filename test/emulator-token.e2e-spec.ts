@@ -365,24 +365,16 @@ describe('token endpoint requests', () => {
   // zitadel/oidc pkg/op/server_http.go, webServer.tokensHandler: the grant type is r.Form.Get("grant_type"),
   // the FIRST value; every other parameter goes through zitadel/schema (decoder.go, Decoder.decode), the LAST.
   it('takes the first grant_type but the last value of every other parameter', async () => {
-    const raw = async (body: string) => {
-      const response = await fetch(`${zitadel.issuer}/oauth/v2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
     const jwt = await assertion();
-    const granted = await raw(
+    const granted = await postTokenForm(
       `grant_type=${JWT_BEARER}&grant_type=password&assertion=bad&assertion=${jwt}&scope=openid`,
     );
     expect(granted.status).toBe(200);
-    expect(await raw(`grant_type=password&grant_type=${JWT_BEARER}&assertion=${jwt}&scope=openid`)).toEqual({
+    expect(await postTokenForm(`grant_type=password&grant_type=${JWT_BEARER}&assertion=${jwt}&scope=openid`)).toEqual({
       status: 400,
       body: { error: 'unsupported_grant_type', error_description: 'password not supported' },
     });
-    expect(await raw(`grant_type=${JWT_BEARER}&assertion=${jwt}&assertion=bad&scope=openid`)).toMatchObject({
+    expect(await postTokenForm(`grant_type=${JWT_BEARER}&assertion=${jwt}&assertion=bad&scope=openid`)).toMatchObject({
       status: 400,
       body: { error: 'invalid_request' },
     });
@@ -621,3 +613,13 @@ describe('key files', () => {
     expect(app.appId).toMatch(/^\d{18}$/);
   });
 });
+
+/** Posts a raw form body to the token endpoint. */
+async function postTokenForm(body: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${zitadel.issuer}/oauth/v2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

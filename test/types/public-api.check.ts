@@ -206,8 +206,9 @@ export function requirementOf(reflector: Reflector, context: ExecutionContext): 
   return getRolesRequirement(reflector, context.getHandler(), context.getClass());
 }
 
-// @ts-expect-error the raw metadata decorator is internal: applied directly it could admit everyone
-export const rawDecorator = api.RolesMetadata;
+// The raw metadata decorator is internal: applied directly it could admit everyone.
+type ExportsRawDecorator = 'RolesMetadata' extends keyof typeof api ? true : false;
+export const rawDecoratorExported: ExportsRawDecorator = false;
 
 export class MisusedDecorators {
   // @ts-expect-error @Roles needs at least one role

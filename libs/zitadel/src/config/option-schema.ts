@@ -1,4 +1,5 @@
 import type { ConfigurationIssue } from '../errors/configuration.error.js';
+import { isRecord } from '../shared/is-record.js';
 import { closestKey } from './did-you-mean.js';
 
 /** Collects problems so that all of them are reported at once. */
@@ -44,7 +45,7 @@ export function reportUnknownKeys(bag: Bag, known: readonly string[], path: stri
 /** `value` as an object, `{}` when absent; reports anything else. */
 function asSection(value: unknown, path: string, issues: Issues): Bag {
   if (value === undefined) return {};
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Bag;
+  if (isRecord(value)) return value;
   issues.add(path, 'must be an object');
   return {};
 }

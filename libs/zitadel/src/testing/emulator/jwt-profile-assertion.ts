@@ -1,5 +1,6 @@
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { goDuration, goQuote, goTime } from './go-format.js';
+import { isRecord } from '../../shared/is-record.js';
 
 /** ZITADEL's clock offset for assertions (`time.Second` in `op.NewJWTProfileVerifier`). */
 const OFFSET_MS = 1000;
@@ -228,10 +229,6 @@ function decodeRawBase64Url(text: string): Buffer | number {
   if (bad >= 0) return bad;
   if (text.length % 4 === 1) return text.length - 1;
   return Buffer.from(text, 'base64url');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function jsonKind(value: unknown): string {

@@ -1,5 +1,6 @@
 import { createHash, sign, verify } from 'node:crypto';
 import type { SigningKey, SigningKeys } from './signing-keys.js';
+import { isRecord } from '../../shared/is-record.js';
 
 /** Signs claims as a compact JWS with the instance's current key: RS256, `kid`, `typ: JWT`. */
 export function signJwt(key: SigningKey, claims: Record<string, unknown>): string {
@@ -49,9 +50,7 @@ function decodeJson(segment: string): Record<string, unknown> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import type { EmulatorRequest } from '../http-exchange.js';
 import { GrpcCode, GrpcFailure } from './grpc-status.js';
+import { isRecord } from '../../../shared/is-record.js';
 
 /**
  * A JSON request body read as grpc-gateway reads it into a proto message (protojson): fields by
@@ -72,7 +73,7 @@ export class ProtoMessage {
   message(name: string): ProtoMessage | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
-    if (!isObject(value)) throw this.invalid(name, 'object', value);
+    if (!isRecord(value)) throw this.invalid(name, 'object', value);
     return new ProtoMessage(value, this.child(name));
   }
 
@@ -87,7 +88,7 @@ export class ProtoMessage {
   /** A `repeated` message field. */
   messages(name: string): ProtoMessage[] {
     return this.list(name).map((value, index) => {
-      if (!isObject(value)) throw this.invalid(name, 'object', value);
+      if (!isRecord(value)) throw this.invalid(name, 'object', value);
       return new ProtoMessage(value, `${this.child(name)}[${index}]`);
     });
   }
@@ -135,13 +136,9 @@ export function readBody(request: EmulatorRequest): ProtoMessage {
   } catch {
     throw new GrpcFailure(GrpcCode.invalidArgument, 'proto: syntax error: invalid JSON');
   }
-  if (!isObject(value))
+  if (!isRecord(value))
     throw new GrpcFailure(GrpcCode.invalidArgument, 'proto: syntax error: the body is not a JSON object');
   return new ProtoMessage(value, '');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function snakeCase(name: string): string {
