@@ -1,0 +1,4 @@
+import type { EmulatedConnectService } from './connect-service.js';
+
+/** Every service the emulator serves over Connect; one module per service, listed here. */
+export const CONNECT_SERVICES: readonly EmulatedConnectService[] = [];
