@@ -82,7 +82,8 @@ export class AccessTokens {
 
   /**
    * The session behind an access token if the token is active now: issued here, signature valid
-   * against a published key (JWT), not expired, not revoked, not before its `nbf`, user present.
+   * against a published key (JWT), not expired, not revoked, not before its `nbf`, user present and
+   * not deactivated (ZITADEL checks the user's state at introspection and on its APIs).
    */
   resolve(token: string): TokenRecord | undefined {
     let record = this.store.opaqueToken(token);
@@ -94,7 +95,7 @@ export class AccessTokens {
     }
     const now = this.clock.now() / 1000;
     if (record === undefined || record.revoked || record.expiresAt <= now || record.notBefore > now) return undefined;
-    return this.store.users.has(record.userId) ? record : undefined;
+    return this.store.users.has(record.userId) && !this.store.inactiveUsers.has(record.userId) ? record : undefined;
   }
 
   /** `oidc.NewAccessTokenClaims` plus the private claims of `userInfo` (roles, organisation). */

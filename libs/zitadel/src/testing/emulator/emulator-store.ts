@@ -122,6 +122,8 @@ export class EmulatorStore {
   readonly orgMembers = new Map<string, Map<string, string[]>>();
   /** Instance members: userId → manager roles (e.g. `IAM_OWNER`). */
   readonly instanceMembers = new Map<string, string[]>();
+  /** Deactivated users: their tokens are no longer active, they cannot log in. */
+  readonly inactiveUsers = new Set<string>();
 
   /** An application by client id. */
   appByClientId(clientId: string): AppRecord | undefined {

@@ -21,6 +21,7 @@ export const ORG_MEMBER_ROLES: readonly string[] = [
 export type Permission =
   | 'user.read'
   | 'user.write'
+  | 'user.delete'
   | 'org.member.read'
   | 'org.member.write'
   | 'org.member.delete'
@@ -32,6 +33,7 @@ export type Permission =
 const ALL: readonly Permission[] = [
   'user.read',
   'user.write',
+  'user.delete',
   'org.member.read',
   'org.member.write',
   'org.member.delete',
@@ -56,6 +58,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
   ORG_USER_MANAGER: [
     'user.read',
     'user.write',
+    'user.delete',
     'user.grant.read',
     'user.grant.write',
     'org.member.read',

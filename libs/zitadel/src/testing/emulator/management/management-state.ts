@@ -9,6 +9,13 @@ export interface ObjectMeta {
   sequence: number;
 }
 
+/** One metadata entry of a user. */
+export interface MetadataEntry {
+  readonly value: Buffer;
+  readonly createdAt: Date;
+  readonly changedAt: Date;
+}
+
 /** What ZITADEL keeps of a human user beyond the emulator's store record. */
 export interface HumanExtras {
   readonly phone: string | undefined;
@@ -33,9 +40,17 @@ export class ManagementState {
   private readonly meta = new Map<string, ObjectMeta>();
   private readonly grantIds = new WeakMap<GrantRecord, string>();
   readonly humans = new Map<string, HumanExtras>();
+  /** User metadata: userId → key → value (bytes), in the order set. */
+  readonly userMetadata = new Map<string, Map<string, MetadataEntry>>();
 
-  /** @param clock the emulator's time source, for every date and id this state hands out. */
-  constructor(readonly clock: EmulatorClock) {}
+  /**
+   * @param clock the emulator's time source, for every date and id this state hands out.
+   * @param inactiveUsers the store's deactivated users (their state reads `USER_STATE_INACTIVE`).
+   */
+  constructor(
+    readonly clock: EmulatorClock,
+    readonly inactiveUsers: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** The emulator's time now. */
   now(): Date {
@@ -92,7 +107,7 @@ const STATES = new WeakMap<EmulatorStore, ManagementState>();
 /** The management bookkeeping of an emulator (one per store), on the emulator's clock. */
 export function managementState(store: EmulatorStore, clock: EmulatorClock): ManagementState {
   let state = STATES.get(store);
-  if (state === undefined) STATES.set(store, (state = new ManagementState(clock)));
+  if (state === undefined) STATES.set(store, (state = new ManagementState(clock, store.inactiveUsers)));
   return state;
 }
 

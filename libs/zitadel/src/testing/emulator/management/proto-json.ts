@@ -19,6 +19,11 @@ export class ProtoMessage {
     return new ProtoMessage({}, '');
   }
 
+  /** This message with some fields set (replaced) as JSON values, e.g. to hand one request's fields to another call. */
+  with(fields: Readonly<Record<string, unknown>>): ProtoMessage {
+    return new ProtoMessage({ ...this.fields, ...fields }, this.path);
+  }
+
   /** Whether the field was sent (and not `null`). */
   has(name: string): boolean {
     return this.raw(name) !== undefined;

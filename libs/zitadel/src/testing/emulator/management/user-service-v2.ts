@@ -12,7 +12,7 @@ import { detailsV2, userV2 } from './views.js';
  * The user service checks permissions in its commands and queries (`checkPermission`), against
  * the organisation of the object rather than the call's.
  */
-function requireObjectPermission(
+export function requireObjectPermission(
   context: EmulatorContext,
   caller: Caller,
   permission: Permission,
@@ -23,7 +23,7 @@ function requireObjectPermission(
 }
 
 /** The organisation of `organization` (`orgId` or `orgDomain`), else the call's. */
-function targetOrg(context: EmulatorContext, caller: Caller, organization: ProtoMessage | undefined): string {
+export function targetOrg(context: EmulatorContext, caller: Caller, organization: ProtoMessage | undefined): string {
   const orgId = organization?.string('orgId') ?? '';
   const orgDomain = organization?.string('orgDomain') ?? '';
   if (orgId === '' && orgDomain === '') return caller.orgId;
@@ -35,7 +35,7 @@ function targetOrg(context: EmulatorContext, caller: Caller, organization: Proto
 }
 
 /** A verification code as ZITADEL generates them for `returnCode`. */
-function verificationCode(): string {
+export function verificationCode(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   let code = '';
   for (let i = 0; i < 6; i++) code += alphabet[randomInt(alphabet.length)];
@@ -109,7 +109,8 @@ export function getUserById({ request, context, state, params }: Call): Record<s
   const caller = authenticate(request, context);
   const userId = checkString('GetUserByIDRequest', 'UserId', params['userId'] ?? '', { min: 1, max: 200 });
   const user = context.store.users.get(userId);
-  if (user === undefined) throw new GrpcFailure(GrpcCode.notFound, 'Errors.User.NotFound', 'EMU-Us3rN');
+  // `GetUserByID` of the queries: "User could not be found (QUERY-Dfbg2)" once translated.
+  if (user === undefined) throw new GrpcFailure(GrpcCode.notFound, 'Errors.User.NotFound', 'QUERY-Dfbg2');
   if (user.id !== caller.user.id) requireObjectPermission(context, caller, 'user.read', user.orgId);
   const view = userV2(context.store, state, user);
   return { details: view['details'], user: view };

@@ -30,8 +30,9 @@ export function loginName(store: EmulatorStore, user: UserRecord): string {
   return domain === undefined ? user.userName : `${user.userName}@${domain}`;
 }
 
-/** `USER_STATE_ACTIVE`, or `USER_STATE_INITIAL` for a human imported without password and verified email. */
+/** `USER_STATE_INACTIVE` once deactivated; `USER_STATE_ACTIVE`, or `USER_STATE_INITIAL` for a human imported without password and verified email. */
 export function userStateOf(state: ManagementState, user: UserRecord): string {
+  if (state.inactiveUsers.has(user.id)) return 'USER_STATE_INACTIVE';
   if (user.kind === 'machine') return 'USER_STATE_ACTIVE';
   const extras = state.humans.get(user.id);
   // ZITADEL keeps a user without password (and unverified email) in the initial state.
