@@ -47,6 +47,16 @@ const human = (username: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const encode = (text: string) => new TextEncoder().encode(text);
+const url = () => `${zitadel.issuer}/zitadel.user.v2.UserService/GetUserByID`;
+const post = (path: string, init: RequestInit = {}) =>
+  fetch(`${zitadel.issuer}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{}',
+    ...init,
+  });
+
 beforeAll(async () => {
   zitadel = await ZitadelEmulator.start();
   adminId = zitadel.createServiceUser({ userName: 'connect-admin' }).userId;
@@ -171,7 +181,6 @@ describe.each([
   it('sets, lists (paged, filtered) and deletes metadata', async () => {
     const users = client(binary);
     const { userId } = await users.addHumanUser(human(`${prefix}-meta`));
-    const encode = (text: string) => new TextEncoder().encode(text);
     await users.setUserMetadata({
       userId,
       metadata: [
@@ -257,15 +266,6 @@ describe.each([
 });
 
 describe('the Connect protocol on the wire', () => {
-  const url = () => `${zitadel.issuer}/zitadel.user.v2.UserService/GetUserByID`;
-  const post = (path: string, init: RequestInit = {}) =>
-    fetch(`${zitadel.issuer}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: '{}',
-      ...init,
-    });
-
   it('answers an unknown method or service as connect-go does: 404, which Connect clients read as unimplemented', async () => {
     const response = await post('/zitadel.user.v2.UserService/NoSuchMethod');
     expect([response.status, await response.text()]).toEqual([404, '404 page not found\n']);
