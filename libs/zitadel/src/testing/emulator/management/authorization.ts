@@ -27,7 +27,12 @@ export type Permission =
   | 'project.role.read'
   | 'project.role.write'
   | 'user.grant.read'
-  | 'user.grant.write';
+  | 'user.grant.write'
+  | 'user.grant.delete'
+  | 'org.read'
+  | 'org.write'
+  | 'project.create'
+  | 'project.read';
 
 const ALL: readonly Permission[] = [
   'user.read',
@@ -39,6 +44,11 @@ const ALL: readonly Permission[] = [
   'project.role.write',
   'user.grant.read',
   'user.grant.write',
+  'user.grant.delete',
+  'org.read',
+  'org.write',
+  'project.create',
+  'project.read',
 ];
 const READ: readonly Permission[] = ALL.filter((p) => p.endsWith('.read'));
 
@@ -58,6 +68,8 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'user.write',
     'user.grant.read',
     'user.grant.write',
+    'user.grant.delete',
+    'org.read',
     'org.member.read',
     'project.role.read',
   ],
@@ -66,6 +78,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'user.read',
     'user.grant.read',
     'user.grant.write',
+    'user.grant.delete',
     'org.member.read',
     'project.role.read',
   ],
@@ -73,6 +86,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'user.read',
     'user.grant.read',
     'user.grant.write',
+    'user.grant.delete',
     'org.member.read',
     'project.role.read',
     'project.role.write',
