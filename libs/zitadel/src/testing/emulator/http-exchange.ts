@@ -15,7 +15,8 @@ export interface EmulatorRequest {
 export interface EmulatorResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** Text, or bytes (binary Connect messages). */
+  readonly body: string | Buffer;
 }
 
 /** A JSON answer, as ZITADEL's OpenID endpoints send them (`application/json`). */

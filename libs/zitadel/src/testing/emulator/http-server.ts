@@ -17,7 +17,7 @@ const KEPT_BODY_BYTES = MAX_FORM_BYTES + 1;
 /** What the HTTP layer needs from the emulator. */
 export interface RequestPipeline {
   endpointOf(path: string): EmulatorEndpoint;
-  handle(endpoint: EmulatorEndpoint, request: EmulatorRequest): EmulatorResponse;
+  handle(endpoint: EmulatorEndpoint, request: EmulatorRequest): EmulatorResponse | Promise<EmulatorResponse>;
   readonly faults: Faults;
   readonly log: RequestLog;
 }
@@ -93,7 +93,7 @@ export class EmulatorHttpServer {
         return;
       }
       const body = await readBody(req);
-      const response = this.pipeline.handle(endpoint, {
+      const response = await this.pipeline.handle(endpoint, {
         method,
         path,
         query: queryAt < 0 ? '' : url.slice(queryAt + 1),

@@ -1,3 +1,4 @@
+import { handleConnectCall, isConnectPath } from './connect/connect-router.js';
 import { authorizeEndpoint, discoveryEndpoint, endSessionEndpoint, OIDC_PATHS } from './discovery.js';
 import type { EmulatorContext } from './emulator-context.js';
 import type { EmulatorEndpoint } from './emulator.types.js';
@@ -19,20 +20,25 @@ const ENDPOINTS: ReadonlyMap<string, EmulatorEndpoint> = new Map([
   [OIDC_PATHS.endSession, 'end_session'],
 ]);
 
-/** Which endpoint a path belongs to (exact paths, as ZITADEL's router matches them). */
+/**
+ * Which endpoint a path belongs to (exact paths, as ZITADEL's router matches them). Calls to the
+ * v2 services served over Connect (`/{typeName}/...`) count as `management`, like the REST calls:
+ * they are ZITADEL's APIs, faulted and logged together.
+ */
 export function endpointOf(path: string): EmulatorEndpoint {
-  return ENDPOINTS.get(path) ?? (isManagementPath(path) ? 'management' : 'other');
+  return ENDPOINTS.get(path) ?? (isConnectPath(path) || isManagementPath(path) ? 'management' : 'other');
 }
 
 /**
  * Answers a request to an endpoint. Like ZITADEL's router, the OpenID endpoints take any method;
- * their parameters are read as Go reads a form (url-encoded body of POST/PUT/PATCH, query).
+ * their parameters are read as Go reads a form (url-encoded body of POST/PUT/PATCH, query). The
+ * Connect services come before the REST routes (their paths never overlap).
  */
 export function route(
   endpoint: EmulatorEndpoint,
   request: EmulatorRequest,
   context: EmulatorContext,
-): EmulatorResponse {
+): EmulatorResponse | Promise<EmulatorResponse> {
   switch (endpoint) {
     case 'discovery':
       return discoveryEndpoint(context.issuer);
@@ -51,7 +57,7 @@ export function route(
     case 'end_session':
       return endSessionEndpoint();
     case 'management':
-      return managementEndpoint(request, context);
+      return isConnectPath(request.path) ? handleConnectCall(request, context) : managementEndpoint(request, context);
     case 'other':
       return textResponse(404, '404 page not found\n');
   }
