@@ -306,24 +306,28 @@ describe('zitadel.authorization.v2beta.AuthorizationService', () => {
   });
 
   it('ListAuthorizations filters, pages, and shows the v1 grants too', async () => {
-    const projectId = (await owner.project.createProject({ organizationId: zitadel.defaultOrg.id, name: 'listed' })).id;
-    await owner.project.addProjectRole({ projectId, roleKey: 'viewer', displayName: 'Viewer' });
-    await owner.project.addProjectRole({ projectId, roleKey: 'editor', displayName: 'Editor' });
+    const listed = (await owner.project.createProject({ organizationId: zitadel.defaultOrg.id, name: 'listed' })).id;
+    await owner.project.addProjectRole({ projectId: listed, roleKey: 'viewer', displayName: 'Viewer' });
+    await owner.project.addProjectRole({ projectId: listed, roleKey: 'editor', displayName: 'Editor' });
     const other = zitadel.createHumanUser({ userName: 'heidi' }).userId;
-    const created = await owner.authz.createAuthorization({ userId: other, projectId, roleKeys: ['viewer', 'editor'] });
+    const created = await owner.authz.createAuthorization({
+      userId: other,
+      projectId: listed,
+      roleKeys: ['viewer', 'editor'],
+    });
     zitadel.grantRoles({
       userId: zitadel.createHumanUser({ userName: 'ivan' }).userId,
-      projectId,
+      projectId: listed,
       roleKeys: ['editor'],
     });
     const all = await owner.authz.listAuthorizations({
-      filters: [{ filter: { case: 'projectId', value: { id: projectId } } }],
+      filters: [{ filter: { case: 'projectId', value: { id: listed } } }],
       pagination: { limit: 1 },
     });
     expect(all.pagination).toMatchObject({ totalResult: 2n, appliedLimit: 1n });
     expect(all.authorizations[0]).toMatchObject({
       id: created.id,
-      projectId,
+      projectId: listed,
       projectName: 'listed',
       projectOrganizationId: zitadel.defaultOrg.id,
       organizationId: zitadel.defaultOrg.id,
@@ -333,7 +337,7 @@ describe('zitadel.authorization.v2beta.AuthorizationService', () => {
     });
     const editors = await owner.authz.listAuthorizations({
       filters: [
-        { filter: { case: 'projectId', value: { id: projectId } } },
+        { filter: { case: 'projectId', value: { id: listed } } },
         { filter: { case: 'roleKey', value: { key: 'editor', method: 0 } } },
         { filter: { case: 'userPreferredLoginName', value: { loginName: 'ivan', method: 2 } } },
       ],
