@@ -28,7 +28,12 @@ export type Permission =
   | 'project.role.read'
   | 'project.role.write'
   | 'user.grant.read'
-  | 'user.grant.write';
+  | 'user.grant.write'
+  | 'user.grant.delete'
+  | 'org.read'
+  | 'org.write'
+  | 'project.create'
+  | 'project.read';
 
 const ALL: readonly Permission[] = [
   'user.read',
@@ -41,6 +46,11 @@ const ALL: readonly Permission[] = [
   'project.role.write',
   'user.grant.read',
   'user.grant.write',
+  'user.grant.delete',
+  'org.read',
+  'org.write',
+  'project.create',
+  'project.read',
 ];
 const READ: readonly Permission[] = ALL.filter((p) => p.endsWith('.read'));
 
@@ -61,6 +71,8 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'user.delete',
     'user.grant.read',
     'user.grant.write',
+    'user.grant.delete',
+    'org.read',
     'org.member.read',
     'project.role.read',
   ],
@@ -69,6 +81,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'user.read',
     'user.grant.read',
     'user.grant.write',
+    'user.grant.delete',
     'org.member.read',
     'project.role.read',
   ],
@@ -76,6 +89,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'user.read',
     'user.grant.read',
     'user.grant.write',
+    'user.grant.delete',
     'org.member.read',
     'project.role.read',
     'project.role.write',
