@@ -1,6 +1,7 @@
 // The README's "Testing with the emulator" steps, run for real against the emulator and the guard
 // (over Express): the token they issue passes `@Roles('admin')` as a JWT and as an opaque token.
 // Then ZITADEL's rule for roles in JWT access tokens, and the guard's debug line on every 403.
+import { readFile } from 'node:fs/promises';
 import { ZitadelScopes } from 'nestjs-zitadel';
 import { ZitadelEmulator, type EmulatorApiApplication } from 'nestjs-zitadel/testing';
 import { get, guardedAppModule } from './support/guarded-app.js';
@@ -71,6 +72,16 @@ const readmeScopes = (): string[] => [
 ];
 
 describe("the README's testing snippet", () => {
+  it('asks for the scopes this file uses', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Testing with the emulator'));
+    const scopes = /scopes: \[([^\]]*)\]/.exec(section)?.[1] ?? '';
+    const listed = [...scopes.matchAll(/['`]([^'`]+)['`]/g)].map((m) =>
+      (m[1] ?? '').replace('${project.id}', projectId),
+    );
+    expect(listed).toEqual(readmeScopes());
+  });
+
   it.each(['jwt', 'opaque'] as const)('yields a %s token that passes @Roles("admin")', async (type) => {
     const token = await issue(aliceId, type, readmeScopes());
     expect(await get(app.url, '/reports/all', { token })).toMatchObject({ status: 200, body: { ok: true } });
