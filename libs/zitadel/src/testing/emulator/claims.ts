@@ -71,7 +71,8 @@ export function buildUserInfo(store: EmulatorStore, zitadelProjectId: string, re
  * role is asked for by key or by `urn:zitadel:iam:org:projects:roles`, then the request's project
  * when the project asserts roles, the request is an introspection (`currentProjectOnly`), the
  * audience is not empty or a role was asked for by key. No role audience, no roles: so
- * `projects:roles` alone asserts nothing, for any project.
+ * `projects:roles` without an audience scope asserts nothing, unless the project asserts roles or
+ * it is an introspection.
  */
 function roleClaims(store: EmulatorStore, zitadelProjectId: string, request: UserInfoRequest): Record<string, unknown> {
   const { scope, projectId } = request;
