@@ -19,6 +19,7 @@ import { RolesMetadata, type RolesRequirement } from './roles.decorator.js';
 import { ZitadelTokenValidator } from './token-validator.js';
 import { ZitadelUser } from './zitadel-user.js';
 import { describeError } from '../shared/describe-error.js';
+import { remoteText } from '../shared/remote-text.js';
 
 /** What a route asks of its callers, from `@Public` and `@Roles` (handler first, then class). */
 export interface RoutePolicy {
@@ -27,6 +28,9 @@ export interface RoutePolicy {
   /** Roles needed beyond a valid token, if any. */
   readonly roles: RolesRequirement | undefined;
 }
+
+/** A role key or organisation id for a log line: escaped, bounded, quoted. */
+const safe = (text: string): string => JSON.stringify(remoteText(text, 100));
 
 const AUTHENTICATED: RoutePolicy = Object.freeze({ public: false, roles: undefined });
 const PUBLIC: RoutePolicy = Object.freeze({ public: true, roles: undefined });
@@ -108,6 +112,7 @@ export class ZitadelAuthGuard implements CanActivate {
     }
     if (request !== undefined) request.user = user;
     if (policy.roles !== undefined && !this.hasRequiredRoles(user, policy.roles, context)) {
+      this.logger.debug(this.describeMissingRoles(user, policy.roles, context));
       this.challenge(context, 'error="insufficient_scope"');
       throw new ForbiddenException('Missing role');
     }
@@ -203,6 +208,31 @@ export class ZitadelAuthGuard implements CanActivate {
     const roles = this.reflector.get(RolesMetadata, target as () => void);
     if (roles !== undefined) return Object.freeze({ public: false, roles });
     return this.reflector.get(Public, target as () => void) === true ? PUBLIC : undefined;
+  }
+
+  /**
+   * Why a 403: the roles the route needs (and from which organisation) and the roles the token has,
+   * by role key and organisation id only: never the token, the user or other claims. Role keys and
+   * the organisation id the request names are escaped (they could hold control characters).
+   */
+  private describeMissingRoles(user: ZitadelUser, requirement: RolesRequirement, context: ExecutionContext): string {
+    const needed = `${requirement.mode === 'allOf' ? 'all' : 'any'} of the roles ${requirement.roles.map(safe).join(', ')}`;
+    let from = '';
+    if (requirement.org !== undefined) {
+      const source =
+        requirement.org.param !== undefined
+          ? `route parameter ${safe(requirement.org.param)}`
+          : `header ${safe(requirement.org.header)}`;
+      const orgId = this.getOrganizationId(requirement, context);
+      from =
+        orgId === undefined
+          ? ` granted by the organisation named in ${source}, and the request names none`
+          : ` granted by organisation ${safe(orgId)} (${source})`;
+    }
+    const held = Object.entries(user.roles).map(
+      ([role, orgs]) => `${safe(role)} (orgs ${Object.keys(orgs).map(safe).join(', ')})`,
+    );
+    return `Answering 403: the route needs ${needed}${from}; the token has ${held.length === 0 ? 'no roles of the project' : `the roles ${held.join(', ')}`}`;
   }
 
   private toHttpException(error: unknown, context: ExecutionContext): HttpException {

@@ -25,3 +25,5 @@ export type {
   IssueTokenOptions,
   RotateSigningKeysOptions,
 } from './emulator/emulator.types.js';
+export { createTestUser, type TestUserOptions, type TestUserRoles } from './test-user.js';
+export { FakeTokenValidator, type FakeTokenOutcome, type FakeTokenValidatorOptions } from './fake-token-validator.js';

@@ -4,6 +4,7 @@ import type { EmulatorStore, TokenRecord, UserRecord } from './emulator-store.js
 import type { EmulatorClock } from './emulator.types.js';
 import { newId } from './ids.js';
 import { accessTokenHash, signJwt, verifyInstanceJwt } from './jwt.js';
+import { assertProjectRoleScopes } from './scopes.js';
 import type { SigningKeys } from './signing-keys.js';
 
 /** What a new OIDC session (and its access token) is made of. */
@@ -19,7 +20,14 @@ export interface SessionRequest {
   /** Epoch seconds; defaults to now. */
   readonly notBefore?: number;
   readonly amr: readonly string[];
-  /** How role claims are asserted for the JWT access token and the ID token. */
+  /**
+   * How role claims are asserted for the JWT access token and the ID token: the flags ZITADEL's
+   * token endpoint passes to `accessTokenResponseFromSession` (`internal/api/oidc/token.go`). A
+   * login to an application (`token_code.go`) passes the app's project, the project's "assert
+   * roles on authentication" and the app's "user roles inside access token"; the JWT-profile and
+   * client-credentials grants of a service user pass no project, no project assertion, and
+   * `true` (`token_jwt_profile.go`).
+   */
   readonly roles: Pick<UserInfoRequest, 'projectId' | 'projectRoleAssertion'> & {
     readonly accessTokenRoleAssertion: boolean;
   };
@@ -52,12 +60,20 @@ export class AccessTokens {
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
     const sessionId = newId(nowMs);
+    // At login ZITADEL turns the project's "assert roles on authentication" into role scopes
+    // (`assertProjectRoleScopesByProject`); service users' grants name no project, so nothing changes.
+    const project = this.store.projects.get(request.roles.projectId);
+    const scope = assertProjectRoleScopes(
+      request.scope,
+      request.roles.projectRoleAssertion && project !== undefined,
+      project?.roles.keys() ?? [],
+    );
     const record: TokenRecord = {
       tokenId: `V2_${sessionId}-at_${newId(nowMs)}`,
       userId: request.user.id,
       clientId: request.clientId,
       audience: [...request.audience],
-      scope: [...request.scope],
+      scope,
       issuedAt: now,
       notBefore: request.notBefore ?? now,
       expiresAt: now + request.lifetimeSeconds,
@@ -98,7 +114,15 @@ export class AccessTokens {
     return this.store.users.has(record.userId) && !this.store.inactiveUsers.has(record.userId) ? record : undefined;
   }
 
-  /** `oidc.NewAccessTokenClaims` plus the private claims of `userInfo` (roles, organisation). */
+  /**
+   * `createJWT` (`internal/api/oidc/token.go`): `oidc.NewAccessTokenClaims` plus the private
+   * claims of `userInfo` (organisation, and roles only when `accessTokenRoleAssertion`). Which
+   * roles is `prepareRoles` + `assertRoles` (`userinfo.go`), see {@link buildUserInfo}: with
+   * neither a role scope nor "assert roles on authentication", `urn:zitadel:iam:org:projects:roles`
+   * asserts the roles of the projects named by audience scopes only, so without
+   * `urn:zitadel:iam:org:project:id:{projectId}:aud` a JWT carries no roles at all. Introspection
+   * differs (`currentProjectOnly`): it always asserts the introspecting API's project.
+   */
   private accessTokenClaims(request: SessionRequest, record: TokenRecord): Record<string, unknown> {
     const info = buildUserInfo(this.store, this.zitadelProjectId, {
       user: request.user,

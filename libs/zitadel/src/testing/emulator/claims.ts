@@ -65,7 +65,15 @@ export function buildUserInfo(store: EmulatorStore, zitadelProjectId: string, re
   return { sub: user.id, standard, claims };
 }
 
-/** `prepareRoles` + `assertRoles` + `newProjectRoles`. */
+/**
+ * `prepareRoles` + `assertRoles` + `newProjectRoles` (`internal/api/oidc/userinfo.go`). The role
+ * audience holds the audience-scope projects (`urn:zitadel:iam:org:project:id:{id}:aud`) when a
+ * role is asked for by key or by `urn:zitadel:iam:org:projects:roles`, then the request's project
+ * when the project asserts roles, the request is an introspection (`currentProjectOnly`), the
+ * audience is not empty or a role was asked for by key. No role audience, no roles: so
+ * `projects:roles` without an audience scope asserts nothing, unless the project asserts roles or
+ * it is an introspection.
+ */
 function roleClaims(store: EmulatorStore, zitadelProjectId: string, request: UserInfoRequest): Record<string, unknown> {
   const { scope, projectId } = request;
   const requested = requestedRoles(scope);

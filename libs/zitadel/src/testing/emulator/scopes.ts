@@ -111,6 +111,21 @@ export function requestedRoles(scope: readonly string[]): string[] {
   return scope.filter((s) => s.startsWith(Scope.rolePrefix)).map((s) => s.slice(Scope.rolePrefix.length));
 }
 
+/**
+ * `assertProjectRoleScopesByProject` (`internal/api/oidc/auth_request.go`), applied when a user
+ * logs in to an application: a project with "assert roles on authentication" gets a
+ * `urn:zitadel:iam:org:project:role:{key}` scope for each of its roles, unless the request asked
+ * for roles by key itself. The session keeps these scopes, so introspection reports them.
+ */
+export function assertProjectRoleScopes(
+  scope: readonly string[],
+  projectRoleAssertion: boolean,
+  roleKeys: Iterable<string>,
+): string[] {
+  if (!projectRoleAssertion || scope.some((s) => s.startsWith(Scope.rolePrefix))) return [...scope];
+  return [...scope, ...[...roleKeys].map((key) => Scope.rolePrefix + key)];
+}
+
 /** The organisations named by `urn:zitadel:iam:org:roles:id:{orgId}`: only their grants count. */
 export function roleOrgIds(scope: readonly string[]): string[] {
   return scope.filter((s) => s.startsWith(Scope.orgRoleIdPrefix)).map((s) => s.slice(Scope.orgRoleIdPrefix.length));
