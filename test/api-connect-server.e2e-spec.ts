@@ -352,8 +352,17 @@ describe('ZitadelApi against a connect-node server', () => {
   it('sends x-zitadel-orgid from orgContext, per call', async () => {
     const api = await apiWith();
     const users = api.client(UserService);
-    await users.getUserByID({ userId: 'u1' }, orgContext('org-42'));
+    await users.getUserByID({ userId: 'u1' }, orgContext('org-42', { headers: { 'x-trace': 't1' } }));
     await users.getUserByID({ userId: 'u1' });
     expect(received.map((request) => request.headers['x-zitadel-orgid'])).toEqual(['org-42', undefined]);
+    expect(received[0]?.headers['x-trace']).toBe('t1');
+  });
+
+  it('keeps its own authorization and content type over a caller’s headers', async () => {
+    const api = await apiWith();
+    const headers = { authorization: 'Bearer not-the-service-user', 'content-type': 'text/plain' };
+    await api.client(UserService).getUserByID({ userId: 'u1' }, { headers });
+    expect(received[0]?.headers['authorization']).toMatch(/^Bearer token-\d+$/);
+    expect(received[0]?.headers['content-type']).toBe('application/json');
   });
 });
