@@ -148,9 +148,11 @@ export interface ZitadelApiErrorInit {
 }
 
 /**
- * ZITADEL's REST API refused a call: its error body (`{"code","message","details"}`) as a typed
- * error. Match on `kind` (or `instanceof` one of the subclasses); `status` is the HTTP status,
- * `grpcCode` ZITADEL's gRPC code, `errorId` ZITADEL's error id (`COMMAND-xyz`) when it sent one.
+ * ZITADEL's API refused a call (REST through `ZitadelManagementClient`, Connect through
+ * `ZitadelApi`): its error body (`{"code","message","details"}`) as a typed error. Match on `kind`
+ * (or `instanceof` one of the subclasses); `status` is the HTTP status, `grpcCode` ZITADEL's gRPC
+ * code, `connectCode` the Connect code of a Connect call, `errorId` ZITADEL's error id
+ * (`COMMAND-xyz`) when it sent one.
  * The message names the call and ZITADEL's message, never a token.
  *
  * Everything taken from the body is sanitised here, whoever builds the error: `zitadelMessage`,
