@@ -224,7 +224,6 @@ main().catch((error: unknown) => {
 const CONSUMER_API = `import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { ZitadelApi, ZitadelApiError, ZitadelModule } from 'nestjs-zitadel';
 import { ZitadelEmulator } from 'nestjs-zitadel/testing';
 
@@ -238,6 +237,9 @@ async function main(): Promise<void> {
     class ApiModule {}
     const app = await NestFactory.createApplicationContext(ApiModule, { logger: ['error', 'warn'] });
     try {
+      // A dynamic import, as a CommonJS app needs it: @zitadel/proto 1.3's own CommonJS build does not
+      // load (its cjs files sit in a "type": "module" package; zitadel/zitadel#10290).
+      const { UserService } = await import('@zitadel/proto/zitadel/user/v2/user_service_pb.js');
       const users = app.get(ZitadelApi).client(UserService);
       const outcome = await users.getUserByID({ userId: '404404404' }).then(
         (answer) => 'answered ' + answer.$typeName,
