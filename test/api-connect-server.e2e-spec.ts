@@ -21,6 +21,7 @@ import {
   ZitadelModule,
   ZitadelNotFoundError,
   ZitadelPermissionDeniedError,
+  ZitadelResourceExhaustedError,
   ZitadelResponseError,
   ZitadelUnavailableError,
   type ZitadelModuleOptions,
@@ -316,6 +317,18 @@ describe('ZitadelApi against a connect-node server', () => {
     await expect(
       api.client(UserService).addHumanUser({ username: 'later', profile: { givenName: 'L' } }),
     ).resolves.toMatchObject({ userId: 'new-later' });
+    expect(received).toHaveLength(2);
+  });
+
+  it('throws ZitadelResourceExhaustedError with the Connect code once the 429 retries are used up', async () => {
+    const api = await apiWith();
+    intercept = (_request, response) => {
+      sendJson(response, 429, { code: 'resource_exhausted', message: 'quota' }, { 'retry-after': '0' });
+      return true;
+    };
+    const error = await rejection(api.client(UserService).getUserByID({ userId: 'u1' }));
+    expect(error).toBeInstanceOf(ZitadelResourceExhaustedError);
+    expect(error).toMatchObject({ status: 429, connectCode: 'resource_exhausted' });
     expect(received).toHaveLength(2);
   });
 
