@@ -2,9 +2,9 @@ import type { DescMethod } from '@bufbuild/protobuf';
 import type { CallOptions } from '@connectrpc/connect';
 
 /** Page size when neither the options nor the request set one. */
-export const DEFAULT_API_PAGE_SIZE = 100;
+const DEFAULT_API_PAGE_SIZE = 100;
 /** ZITADEL's default maximum `limit`. */
-export const MAX_API_PAGE_SIZE = 1000;
+const MAX_API_PAGE_SIZE = 1000;
 
 /** Any unary call of a `ZitadelApi` client. */
 export type ZitadelListCall<Req, Res> = (request: Req, options?: CallOptions) => Promise<Res>;

@@ -12,10 +12,10 @@ export interface ProtobufRuntime {
 }
 
 /** The optional peers an app installs to use `ZitadelApi` (`@connectrpc/connect` for its types only). */
-export const API_PEER_PACKAGES: readonly string[] = ['@zitadel/proto', '@bufbuild/protobuf', '@connectrpc/connect'];
+const API_PEER_PACKAGES: readonly string[] = ['@zitadel/proto', '@bufbuild/protobuf', '@connectrpc/connect'];
 
 /** Imports `@bufbuild/protobuf`; a parameter so that a unit test can stand in a missing package. */
-export type ProtobufImporter = () => Promise<ProtobufRuntime>;
+type ProtobufImporter = () => Promise<ProtobufRuntime>;
 
 const importProtobuf: ProtobufImporter = () => import('@bufbuild/protobuf');
 
