@@ -82,18 +82,29 @@ describe('the npm package', () => {
 
 describe('a brand-new NestJS app outside the repository', () => {
   it.concurrent.each<ConsumerKind>(['commonjs', 'module'])(
-    '"type": "%s": installs the tarball, type-checks strictly, boots with ZitadelModule, mints a token from the emulator; the bin runs',
+    '"type": "%s": installs the tarball, type-checks, boots with ZitadelModule, mints a token from the emulator, the bin runs; then with the optional peers of ZitadelApi, type-checks strictly and makes a typed v2 call',
     async (kind) => {
       const dir = join(workDir, `consumer-${kind}`);
       writeConsumerApp(dir, kind, packed.tarball);
       const result: ConsumerRun = await installAndRunConsumer(dir);
-      const failed = [result.bin, result.start, result.compile, result.typecheck, result.install].find(
-        (step) => step !== undefined && step.code !== 0,
-      );
+      const failed = [
+        result.apiStart,
+        result.apiCompile,
+        result.apiTypecheck,
+        result.peers,
+        result.bin,
+        result.start,
+        result.compile,
+        result.typecheck,
+        result.install,
+      ].find((step) => step !== undefined && step.code !== 0);
       expect(failed === undefined ? '' : `${failed.stdout}\n${failed.stderr}`).toBe('');
       expect(result.start?.code).toBe(0);
       expect(result.start?.stdout.trim().split('\n')).toContain(`OK ${kind}`);
       expect(result.bin?.stdout.trim()).toBe(libraryVersion);
+      expect(result.peersAbsent).toBe(true);
+      expect(result.apiStart?.code).toBe(0);
+      expect(result.apiStart?.stdout).toContain(`OK api ${kind} (ZitadelApiError `);
     },
     FIVE_MINUTES,
   );

@@ -144,7 +144,14 @@ export type ConsumerKind = 'commonjs' | 'module';
 const CONSUMER_MAIN = `import 'reflect-metadata';
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TokenService, ZitadelModule, ZitadelScopes, type ZitadelModuleOptions } from 'nestjs-zitadel';
+import {
+  TokenService,
+  ZitadelApi,
+  ZitadelDependencyMissingError,
+  ZitadelModule,
+  ZitadelScopes,
+  type ZitadelModuleOptions,
+} from 'nestjs-zitadel';
 import { ZitadelEmulator } from 'nestjs-zitadel/testing';
 
 @Controller('token')
@@ -188,6 +195,11 @@ async function main(): Promise<void> {
       if (response.status !== 200 || typeof body.length !== 'number' || body.length < 16) {
         throw new Error('GET /token answered ' + response.status + ' ' + JSON.stringify(body));
       }
+      // Without the optional peers ZitadelApi is provided, and says what to install once used.
+      const service = { typeName: 'zitadel.user.v2.UserService', methods: [{ name: 'GetUserByID', localName: 'getUserByID', methodKind: 'unary', idempotency: 0 }] };
+      const users = app.get(ZitadelApi).client(service as never) as unknown as { getUserByID(request: object): Promise<unknown> };
+      const missing = await users.getUserByID({}).then(() => undefined, (error: unknown) => error);
+      if (!(missing instanceof ZitadelDependencyMissingError)) throw new Error('ZitadelApi without its peers: ' + String(missing));
       console.log('OK ' + moduleSystem);
     } finally {
       await app.close();
@@ -202,6 +214,55 @@ main().catch((error: unknown) => {
   process.exitCode = 1;
 });
 `;
+
+/**
+ * The throwaway app's second source file, added once the optional peers are installed: a typed
+ * `ZitadelApi` call to the emulator with `@zitadel/proto`'s `UserService`. Whatever the emulator
+ * answers for a user that does not exist, it must come back as a `ZitadelApiError`: the peers
+ * loaded, the request was encoded and sent, the answer read.
+ */
+const CONSUMER_API = `import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ZitadelApi, ZitadelApiError, ZitadelModule } from 'nestjs-zitadel';
+import { ZitadelEmulator } from 'nestjs-zitadel/testing';
+
+async function main(): Promise<void> {
+  const moduleSystem = typeof require === 'function' && typeof module === 'object' ? 'commonjs' : 'module';
+  const emulator = await ZitadelEmulator.start();
+  try {
+    const user = emulator.createServiceUser({ userName: 'api-consumer' });
+    const key = await emulator.addServiceUserKey(user.userId);
+    @Module({ imports: [ZitadelModule.forRoot({ issuer: emulator.issuer, serviceUser: { key } })] })
+    class ApiModule {}
+    const app = await NestFactory.createApplicationContext(ApiModule, { logger: ['error', 'warn'] });
+    try {
+      // A dynamic import, as a CommonJS app needs it: @zitadel/proto 1.3's own CommonJS build does not
+      // load (its cjs files sit in a "type": "module" package; zitadel/zitadel#10290).
+      const { UserService } = await import('@zitadel/proto/zitadel/user/v2/user_service_pb.js');
+      const users = app.get(ZitadelApi).client(UserService);
+      const outcome = await users.getUserByID({ userId: '404404404' }).then(
+        (answer) => 'answered ' + answer.$typeName,
+        (error: unknown) => (error instanceof ZitadelApiError ? 'ZitadelApiError ' + error.kind : error),
+      );
+      if (typeof outcome !== 'string' || !outcome.startsWith('ZitadelApiError')) throw new Error('ZitadelApi: ' + String(outcome));
+      console.log('OK api ' + moduleSystem + ' (' + outcome + ')');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await emulator.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+/** The optional peers `ZitadelApi` needs, at the repository's versions. */
+export const API_PEERS = ['@zitadel/proto', '@bufbuild/protobuf', '@connectrpc/connect'] as const;
 
 /**
  * Writes a brand-new NestJS app into `dir`: its package.json (the tarball, Nest and TypeScript at
@@ -233,7 +294,9 @@ export function writeConsumerApp(dir: string, kind: ConsumerKind, tarball: strin
     experimentalDecorators: true,
     emitDecoratorMetadata: true,
     esModuleInterop: true,
-    skipLibCheck: false,
+    // Without the optional peers the package's declarations name types it cannot find (as with
+    // any optional peer); Nest's own app template skips library checks. Strict once they are in.
+    skipLibCheck: true,
     types: ['node'],
     rootDir: 'src',
     outDir: 'dist',
@@ -250,6 +313,13 @@ export interface ConsumerRun {
   readonly start?: RunResult;
   /** `npx nestjs-zitadel --version`: the package's executable, as installed. */
   readonly bin?: RunResult;
+  /** Whether the first install left the optional peers out (npm installs only required peers). */
+  readonly peersAbsent?: boolean;
+  /** `npm install` of the optional peers, then the strict type check, build and run of `src/api.ts`. */
+  readonly peers?: RunResult;
+  readonly apiTypecheck?: RunResult;
+  readonly apiCompile?: RunResult;
+  readonly apiStart?: RunResult;
 }
 
 /** Installs the throwaway app, type-checks it (`tsc --noEmit`), compiles it, runs it, then runs the package's executable. */
@@ -264,5 +334,39 @@ export async function installAndRunConsumer(dir: string): Promise<ConsumerRun> {
   const start = await run(process.execPath, [join(dir, 'dist/main.js')], dir, 60_000);
   if (start.code !== 0) return { install, typecheck, compile, start };
   const bin = await run(join(dir, 'node_modules/.bin/nestjs-zitadel'), ['--version'], dir, 60_000);
-  return { install, typecheck, compile, start, bin };
+  if (bin.code !== 0) return { install, typecheck, compile, start, bin };
+  const first = {
+    install,
+    typecheck,
+    compile,
+    start,
+    bin,
+    peersAbsent: !API_PEERS.some((name) => existsSync(join(dir, 'node_modules', name))),
+  };
+
+  const peers = await run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...API_PEERS.map((name) => `${name}@${repoVersionOf(name)}`),
+    ],
+    dir,
+  );
+  if (peers.code !== 0) return { ...first, peers };
+  writeFileSync(join(dir, 'src/api.ts'), CONSUMER_API);
+  const config = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: Record<string, unknown>;
+  };
+  config.compilerOptions['skipLibCheck'] = false;
+  writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const apiTypecheck = await run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
+  if (apiTypecheck.code !== 0) return { ...first, peers, apiTypecheck };
+  const apiCompile = await run(process.execPath, [tsc, '-p', dir], dir);
+  if (apiCompile.code !== 0) return { ...first, peers, apiTypecheck, apiCompile };
+  const apiStart = await run(process.execPath, [join(dir, 'dist/api.js')], dir, 60_000);
+  return { ...first, peers, apiTypecheck, apiCompile, apiStart };
 }

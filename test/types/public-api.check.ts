@@ -224,3 +224,31 @@ export class MisusedDecorators {
     return password;
   }
 }
+
+// ZitadelApi: clients typed from @zitadel/proto's descriptors; requests and answers are checked.
+export async function v2Calls(zitadelApi: api.ZitadelApi): Promise<string> {
+  const { UserService } = await import('@zitadel/proto/zitadel/user/v2/user_service_pb.js');
+  const users = zitadelApi.client(UserService);
+  const { user } = await users.getUserByID({ userId: '1' }, api.orgContext('2', { timeoutMs: 1000 }));
+  // @ts-expect-error the request of GetUserByID has no field `id`
+  await users.getUserByID({ id: '1' });
+  // @ts-expect-error a user id is a string
+  await users.getUserByID({ userId: 1 });
+  // @ts-expect-error no such method
+  users.getUserById;
+  for await (const listed of zitadelApi.paginate(users.listUsers, {}, { pageSize: 10 })) {
+    const name: string = listed.username;
+    void name;
+  }
+  const error: unknown = undefined;
+  if (error instanceof api.ZitadelApiError) {
+    const connectCode: api.ZitadelConnectCode | undefined = error.connectCode;
+    void connectCode;
+  }
+  const options: ZitadelModuleOptions = { issuer: 'https://acme.zitadel.cloud', api: { codec: 'binary' } };
+  // @ts-expect-error not a codec
+  const wrong: ZitadelModuleOptions = { issuer: 'https://acme.zitadel.cloud', api: { codec: 'xml' } };
+  void options;
+  void wrong;
+  return user?.username ?? '';
+}

@@ -20,6 +20,8 @@ export type {
   IntrospectionCacheOptions,
   JwtValidationOptions,
   DiscoveryOptions,
+  ZitadelApiOptions,
+  ZitadelApiCodec,
 } from './config/zitadel-options.interface.js';
 export { ZITADEL_CLOCK, InjectZitadelClock, type ZitadelClock } from './shared/clock.js';
 export type { ServiceUserKey, ApplicationKey } from './keys/key-file.types.js';
@@ -36,6 +38,10 @@ export type {
 } from './management/zitadel-api-request.js';
 export type * as ManagementApi from './management/management-api.types.js';
 export type * as UserServiceApi from './management/user-service-api.types.js';
+
+export { ZitadelApi } from './api/zitadel-api.js';
+export { orgContext } from './api/org-context.js';
+export type { ZitadelListCall, ZitadelListItem, ZitadelPaginateOptions } from './api/list-pages.js';
 
 export { IntrospectionService } from './introspection/introspection.service.js';
 export { JwtVerifier } from './jwt/jwt-verifier.js';
@@ -70,6 +76,7 @@ export { ZitadelUnavailableError } from './errors/unavailable.error.js';
 export { ZitadelOAuthError } from './errors/oauth.error.js';
 export { ZitadelAssertionRejectedError } from './errors/assertion-rejected.error.js';
 export { ZitadelResponseError } from './errors/response.error.js';
+export { ZitadelDependencyMissingError } from './errors/dependency-missing.error.js';
 export { ZitadelTokenInvalidError, type TokenRejection } from './errors/token-invalid.error.js';
 export {
   ZitadelApiError,
@@ -82,5 +89,6 @@ export {
   ZitadelResourceExhaustedError,
   ZitadelApiUnavailableError,
   type ZitadelApiErrorKind,
+  type ZitadelConnectCode,
   type ZitadelErrorDetail,
 } from './errors/management-api.error.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ZitadelApi } from './api/zitadel-api.js';
 import { ZitadelTokenValidator } from './auth/token-validator.js';
 import { IntrospectionService } from './introspection/introspection.service.js';
 import { JwksCache } from './jwt/jwks-cache.js';
@@ -35,6 +36,7 @@ import { zitadelProviders } from './zitadel.providers.js';
     JwtVerifier,
     JwksCache,
     ZitadelManagementClient,
+    ZitadelApi,
   ],
 })
 export class ZitadelModule extends ZitadelConfigurableModule {}

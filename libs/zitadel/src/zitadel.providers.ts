@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { ZitadelApi } from './api/zitadel-api.js';
 import { ZitadelTokenValidator } from './auth/token-validator.js';
 import type { ResolvedZitadelConfig } from './config/resolved-config.js';
 import { resolveZitadelOptions } from './config/resolve-options.js';
@@ -48,4 +49,5 @@ export const zitadelProviders: Provider[] = [
   IntrospectionService,
   ZitadelTokenValidator,
   ZitadelManagementClient,
+  ZitadelApi,
 ];

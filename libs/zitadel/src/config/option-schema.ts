@@ -108,3 +108,13 @@ export function fraction(fallback: number): Field<number> {
     return fallback;
   };
 }
+
+/** One of a few string values. */
+export function oneOf<T extends string>(values: readonly T[], fallback: T): Field<T> {
+  return (value, path, issues) => {
+    if (value === undefined) return fallback;
+    if (values.includes(value as T)) return value as T;
+    issues.add(path, `must be one of ${values.map((v) => `'${v}'`).join(', ')}`);
+    return fallback;
+  };
+}

@@ -20,6 +20,17 @@ async function issuesOf(options: unknown): Promise<string[]> {
 }
 
 describe('resolveZitadelOptions', () => {
+  it('reads api.codec: json by default, binary on request, anything else reported', async () => {
+    expect((await resolveZitadelOptions({ issuer: 'https://z.example' })).api).toEqual({ codec: 'json' });
+    expect((await resolveZitadelOptions({ issuer: 'https://z.example', api: { codec: 'binary' } })).api).toEqual({
+      codec: 'binary',
+    });
+    expect(await issuesOf({ issuer: 'https://z.example', api: { codec: 'xml', codex: 1 } })).toEqual([
+      'api.codex: is not an option; did you mean "codec"?',
+      "api.codec: must be one of 'json', 'binary'",
+    ]);
+  });
+
   it('applies defaults and strips a trailing slash from the issuer', async () => {
     const config = await resolveZitadelOptions({ issuer: 'https://acme.zitadel.cloud/' });
     expect(config).toMatchObject({

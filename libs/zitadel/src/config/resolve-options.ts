@@ -8,6 +8,7 @@ import { Secret } from './secret.js';
 import {
   count,
   entries,
+  oneOf,
   fraction,
   Issues,
   milliseconds,
@@ -26,6 +27,8 @@ import type {
   TokenCacheOptions,
   ServiceUserCredentials,
   TokenValidationMode,
+  ZitadelApiCodec,
+  ZitadelApiOptions,
   ZitadelHttpOptions,
   ZitadelModuleOptions,
 } from './zitadel-options.interface.js';
@@ -48,6 +51,7 @@ const TOP_LEVEL_KEYS: { readonly [K in keyof Required<ZitadelModuleOptions>]: tr
   introspection: true,
   jwt: true,
   discovery: true,
+  api: true,
   clock: true,
 };
 
@@ -87,6 +91,8 @@ const JWT = {
 } satisfies Schema<JwtValidationOptions>;
 
 const DISCOVERY = { trustedOrigins } satisfies Schema<DiscoveryOptions>;
+
+const API = { codec: oneOf<ZitadelApiCodec>(['json', 'binary'], 'json') } satisfies Schema<ZitadelApiOptions>;
 
 /** Every key of every credential form (a union's `keyof` would keep only the common ones). */
 type AllKeys<T> = T extends unknown ? keyof T : never;
@@ -140,6 +146,7 @@ export async function resolveZitadelOptions(
     tokenValidation: tokenValidation as TokenValidationMode,
     http,
     discovery: readSection(bag['discovery'], DISCOVERY, 'discovery', issues),
+    api: readSection(bag['api'], API, 'api', issues),
     tokenCache: readSection(bag['tokenCache'], TOKEN_CACHE, 'tokenCache', issues),
     realm: checkRealm(bag['realm'], issues),
     introspection,

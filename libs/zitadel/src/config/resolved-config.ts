@@ -2,7 +2,7 @@ import type { Keyv } from 'keyv';
 import type { ApplicationSigningKey, ServiceUserSigningKey } from '../keys/key-file.parser.js';
 import type { RetrySettings } from '../http/retry-policy.js';
 import type { Secret } from './secret.js';
-import type { TokenValidationMode } from './zitadel-options.interface.js';
+import type { TokenValidationMode, ZitadelApiCodec } from './zitadel-options.interface.js';
 
 /** Outgoing credentials of the service user, validated and loaded. */
 export type ResolvedServiceUser =
@@ -27,6 +27,8 @@ export interface ResolvedZitadelConfig {
   readonly projectId: string | undefined;
   readonly tokenValidation: TokenValidationMode;
   readonly http: RetrySettings & { readonly maxResponseBytes: number; readonly failureCooldownMs: number };
+  /** `ZitadelApi`'s wire format. */
+  readonly api: { readonly codec: ZitadelApiCodec };
   /** Origins besides the issuer's that discovered endpoints may be on, e.g. `https://login.acme.com`. */
   readonly discovery: { readonly trustedOrigins: readonly string[] };
   readonly tokenCache: { readonly refreshAfterFraction: number; readonly minRemainingSeconds: number };

@@ -80,6 +80,19 @@ export interface DiscoveryOptions {
   trustedOrigins?: string[];
 }
 
+/** The wire format of `ZitadelApi`'s Connect calls. */
+export type ZitadelApiCodec = 'json' | 'binary';
+
+/** Calls to ZITADEL's v2 services over the Connect protocol (`ZitadelApi`). */
+export interface ZitadelApiOptions {
+  /**
+   * `json`: `application/json` (proto3 JSON, readable in logs and proxies); `binary`:
+   * `application/proto` (smaller, faster to parse). Error bodies are JSON either way.
+   * @default 'json'
+   */
+  codec?: ZitadelApiCodec;
+}
+
 /** Caching of access tokens minted by {@link TokenService}. */
 export interface TokenCacheOptions {
   /**
@@ -201,6 +214,8 @@ export interface ZitadelModuleOptions {
   introspection?: IntrospectionOptions;
   /** Local verification of incoming JWT access tokens (guard and `ZitadelTokenValidator`). */
   jwt?: JwtValidationOptions;
+  /** `ZitadelApi`: calls to ZITADEL's v2 services over Connect. */
+  api?: ZitadelApiOptions;
   /** Where the endpoints named by the discovery document may be. */
   discovery?: DiscoveryOptions;
   /**

@@ -46,6 +46,61 @@ const KINDS: readonly (ZitadelApiErrorKind | undefined)[] = [
   'unauthenticated',
 ];
 
+/**
+ * The Connect protocol's error codes (its lower-snake names of the gRPC codes), as ZITADEL's v2
+ * services send them: `{"code":"not_found","message":"User could not be found (QUERY-Dfbg2)"}`.
+ *
+ * @see https://connectrpc.com/docs/protocol#error-codes
+ */
+export type ZitadelConnectCode =
+  | 'canceled'
+  | 'unknown'
+  | 'invalid_argument'
+  | 'deadline_exceeded'
+  | 'not_found'
+  | 'already_exists'
+  | 'permission_denied'
+  | 'resource_exhausted'
+  | 'failed_precondition'
+  | 'aborted'
+  | 'out_of_range'
+  | 'unimplemented'
+  | 'internal'
+  | 'unavailable'
+  | 'data_loss'
+  | 'unauthenticated';
+
+/** Connect code → gRPC code (index + 1). */
+const CONNECT_CODES: readonly ZitadelConnectCode[] = [
+  'canceled',
+  'unknown',
+  'invalid_argument',
+  'deadline_exceeded',
+  'not_found',
+  'already_exists',
+  'permission_denied',
+  'resource_exhausted',
+  'failed_precondition',
+  'aborted',
+  'out_of_range',
+  'unimplemented',
+  'internal',
+  'unavailable',
+  'data_loss',
+  'unauthenticated',
+];
+
+/** The gRPC code of a Connect code, or `undefined` when `code` is none. */
+export function grpcCodeOfConnectCode(code: unknown): number | undefined {
+  const index = CONNECT_CODES.indexOf(code as ZitadelConnectCode);
+  return index < 0 ? undefined : index + 1;
+}
+
+/** The Connect code of a kind (the same names, Connect's spelling). */
+export function connectCodeOfKind(kind: ZitadelApiErrorKind): ZitadelConnectCode {
+  return kind === 'cancelled' ? 'canceled' : (kind.replaceAll('-', '_') as ZitadelConnectCode);
+}
+
 /** The kind grpc-gateway's status mapping implies when a body carries no usable gRPC code. */
 const KIND_BY_STATUS: Readonly<Record<number, ZitadelApiErrorKind>> = {
   400: 'invalid-argument',
@@ -84,14 +139,20 @@ export interface ZitadelApiErrorInit {
   readonly grpcCode?: number | undefined;
   /** `message` of the body, e.g. `Errors.User.NotFound (COMMAND-xyz)`. */
   readonly grpcMessage?: string | undefined;
+  /** The Connect code, for calls over the Connect protocol (`not_found`, ...). */
+  readonly connectCode?: ZitadelConnectCode | undefined;
+  /** ZITADEL's error id when it is not in `details` (Connect: parsed from the message's trailing `(QUERY-Dfbg2)`). */
+  readonly errorId?: string | undefined;
   readonly details?: readonly ZitadelErrorDetail[];
   readonly cause?: unknown;
 }
 
 /**
- * ZITADEL's REST API refused a call: its error body (`{"code","message","details"}`) as a typed
- * error. Match on `kind` (or `instanceof` one of the subclasses); `status` is the HTTP status,
- * `grpcCode` ZITADEL's gRPC code, `errorId` ZITADEL's error id (`COMMAND-xyz`) when it sent one.
+ * ZITADEL's API refused a call (REST through `ZitadelManagementClient`, Connect through
+ * `ZitadelApi`): its error body (`{"code","message","details"}`) as a typed error. Match on `kind`
+ * (or `instanceof` one of the subclasses); `status` is the HTTP status, `grpcCode` ZITADEL's gRPC
+ * code, `connectCode` the Connect code of a Connect call, `errorId` ZITADEL's error id
+ * (`COMMAND-xyz`) when it sent one.
  * The message names the call and ZITADEL's message, never a token.
  *
  * Everything taken from the body is sanitised here, whoever builds the error: `zitadelMessage`,
@@ -109,9 +170,11 @@ export class ZitadelApiError extends ZitadelError {
   readonly endpoint: string;
   /** HTTP status of the response. */
   readonly status: number;
-  /** gRPC status code from ZITADEL's body, when there was one. */
+  /** gRPC status code from ZITADEL's body, when there was one (for Connect calls: the code's number). */
   readonly grpcCode: number | undefined;
-  /** ZITADEL's error id (`details[0].id`), e.g. `COMMAND-2M0ds`. */
+  /** The Connect code (`not_found`, `already_exists`, ...) of a call over the Connect protocol (`ZitadelApi`). */
+  readonly connectCode: ZitadelConnectCode | undefined;
+  /** ZITADEL's error id (`details[0].id`, or for Connect calls the message's trailing `(QUERY-Dfbg2)`), e.g. `COMMAND-2M0ds`. */
   readonly errorId: string | undefined;
   /** ZITADEL's own message: `details[0].message` (e.g. `Errors.User.NotFound`), else the body's `message`. */
   readonly zitadelMessage: string | undefined;
@@ -122,7 +185,7 @@ export class ZitadelApiError extends ZitadelError {
     const kind = apiErrorKind(init.grpcCode, init.status);
     const first = init.details?.find((d) => typeof d.id === 'string' || typeof d.message === 'string');
     const zitadelMessage = clip(typeof first?.message === 'string' ? first.message : init.grpcMessage);
-    const errorId = clip(typeof first?.id === 'string' && first.id !== '' ? first.id : undefined);
+    const errorId = clip(typeof first?.id === 'string' && first.id !== '' ? first.id : init.errorId);
     const said =
       zitadelMessage === undefined ? '' : `: ${zitadelMessage}${errorId === undefined ? '' : ` (${errorId})`}`;
     super(
@@ -133,6 +196,7 @@ export class ZitadelApiError extends ZitadelError {
     this.endpoint = init.endpoint;
     this.status = init.status;
     this.grpcCode = init.grpcCode;
+    this.connectCode = init.connectCode;
     this.errorId = errorId;
     this.zitadelMessage = zitadelMessage;
     this.details = Object.freeze((init.details ?? []).slice(0, MAX_DETAILS).map((detail) => sanitizeDetail(detail)));

@@ -12,7 +12,8 @@ export type ZitadelErrorCode =
   | 'ZITADEL_ASSERTION_REJECTED'
   | 'ZITADEL_RESPONSE_INVALID'
   | 'ZITADEL_TOKEN_INVALID'
-  | 'ZITADEL_API_ERROR';
+  | 'ZITADEL_API_ERROR'
+  | 'ZITADEL_DEPENDENCY_MISSING';
 
 /**
  * Base class of every error this library throws. Messages say what to fix and never contain a

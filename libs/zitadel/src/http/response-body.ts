@@ -2,7 +2,7 @@ import { ZitadelResponseError } from '../errors/response.error.js';
 import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 
 /**
- * Reads a response body as text, at most `maxBytes` of it. A `Content-Length` above the cap is
+ * Reads a response body, at most `maxBytes` of it. A `Content-Length` above the cap is
  * refused before anything is read; otherwise the body is streamed and the stream cancelled (the
  * connection closed) as soon as the count passes the cap, so a hostile or broken server cannot
  * make the process buffer an unbounded answer.
@@ -10,7 +10,7 @@ import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
  * @throws {ZitadelResponseError} the body is larger than `maxBytes`.
  * @throws {ZitadelUnavailableError} the body was cut off (connection lost, timeout).
  */
-export async function readCappedBody(response: Response, endpoint: string, maxBytes: number): Promise<string> {
+export async function readCappedBody(response: Response, endpoint: string, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () =>
     new ZitadelResponseError(
       `ZITADEL ${endpoint} endpoint answered ${response.status} with a body larger than ${maxBytes} bytes ` +
@@ -22,11 +22,10 @@ export async function readCappedBody(response: Response, endpoint: string, maxBy
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (response.body === null) return '';
+  if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let text = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -36,11 +35,11 @@ export async function readCappedBody(response: Response, endpoint: string, maxBy
         await reader.cancel().catch(() => undefined);
         throw tooLarge();
       }
-      text += decoder.decode(value, { stream: true });
+      chunks.push(value);
     }
   } catch (cause) {
     if (cause instanceof ZitadelResponseError) throw cause;
     throw new ZitadelUnavailableError(`ZITADEL ${endpoint} response was cut off`, response.status, { cause });
   }
-  return text + decoder.decode();
+  return Buffer.concat(chunks);
 }

@@ -16,13 +16,19 @@ export interface ZitadelHttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly headers?: Record<string, string>;
-  readonly body?: string;
+  /** Text, or bytes for binary protocols (Connect's `application/proto`). */
+  readonly body?: string | Uint8Array;
   /** Whether sending it twice is harmless. Writes are retried only when they cannot have been applied. */
   readonly idempotent: boolean;
   /** Short name of the endpoint for messages and logs, e.g. `token`. Never a URL with secrets. */
   readonly endpoint: string;
   /** Some 5xx answers the caller interprets itself; without it every 5xx gets the default handling. */
   readonly serverErrors?: ServerErrorHandling;
+  /**
+   * The caller's cancellation: combined with the per-attempt timeout, checked before every retry.
+   * Once it is aborted nothing more is sent and `send` rejects with its `reason` (what `fetch` does).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -52,7 +58,10 @@ export interface HttpClientSettings extends RetrySettings {
 export interface ZitadelHttpResponse {
   readonly status: number;
   readonly headers: Headers;
+  /** The body decoded as UTF-8. */
   readonly body: string;
+  /** The body as received, for binary protocols (always set by `ZitadelHttpClient`; fakes may leave it out). */
+  readonly bytes?: Uint8Array;
 }
 
 /**
@@ -79,15 +88,18 @@ export class ZitadelHttpClient {
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.settings.retries;
       let response: Response;
+      throwIfAborted(request.signal);
+      const timeout = AbortSignal.timeout(this.settings.timeoutMs);
       try {
         response = await fetch(request.url, {
           method: request.method,
           headers: request.headers,
           body: request.body,
           redirect: 'error',
-          signal: AbortSignal.timeout(this.settings.timeoutMs),
+          signal: request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]),
         });
       } catch (cause) {
+        throwIfAborted(request.signal);
         const reason = describeNetworkError(cause, this.settings.timeoutMs);
         if (last || !isRetryableNetworkError(cause, request.idempotent)) {
           throw new ZitadelUnavailableError(
@@ -129,9 +141,19 @@ export class ZitadelHttpClient {
   }
 
   private async read(response: Response, request: ZitadelHttpRequest): Promise<ZitadelHttpResponse> {
-    const body = await readCappedBody(response, request.endpoint, this.settings.maxResponseBytes);
-    return { status: response.status, headers: response.headers, body };
+    try {
+      const bytes = await readCappedBody(response, request.endpoint, this.settings.maxResponseBytes);
+      return { status: response.status, headers: response.headers, body: new TextDecoder().decode(bytes), bytes };
+    } catch (error) {
+      throwIfAborted(request.signal);
+      throw error;
+    }
   }
+}
+
+/** The caller gave up: its reason, not ours (an `AbortError` unless it said otherwise). */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw signal.reason;
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
-import { createZitadelApiError } from '../errors/management-api.error.js';
-import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
+import { sendAuthorized, type AuthorizedExchangeContext } from '../http/authorized-exchange.js';
 import { readJsonObject } from '../http/json-response.js';
-import { ZitadelHttpClient, type ZitadelHttpRequest, type ZitadelHttpResponse } from '../http/zitadel-http-client.js';
+import { ZitadelHttpClient } from '../http/zitadel-http-client.js';
 import { TokenService } from '../token/token.service.js';
 import { ZitadelScopes } from '../token/zitadel-scopes.js';
 import { readApiError } from './api-error-body.js';
@@ -93,11 +92,16 @@ export class ZitadelManagementClient {
     },
   };
 
+  /** Token, 401 retry and exhausted retries: shared with `ZitadelApi`. */
+  private readonly exchange: AuthorizedExchangeContext;
+
   constructor(
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
-    private readonly http: ZitadelHttpClient,
-    private readonly tokens: TokenService,
-  ) {}
+    http: ZitadelHttpClient,
+    tokens: TokenService,
+  ) {
+    this.exchange = { http, tokens, scopes: API_SCOPES, logger: this.logger, protocol: 'rest' };
+  }
 
   // --- Users ---------------------------------------------------------------------------------
 
@@ -353,10 +357,7 @@ export class ZitadelManagementClient {
     return answer as ManagementApi.DetailsResponse;
   }
 
-  /**
-   * Sends one call with a token for ZITADEL's APIs; on 401 drops the token and tries once more
-   * with a fresh one (the token may have been revoked, or the key rotated).
-   */
+  /** Sends one call with a token for ZITADEL's APIs (see `sendAuthorized`: 401 → one retry with a fresh token). */
   private async send(
     method: ZitadelApiMethod,
     path: string,
@@ -376,40 +377,13 @@ export class ZitadelManagementClient {
       idempotent: idempotent ?? (method === 'GET' || (method === 'POST' && route.endsWith('/_search'))),
     };
 
-    let response = await this.exchange(request, orgId);
-    if (response.status === 401) {
-      // A 401 is decided before ZITADEL handles the call, so repeating a write is safe here.
-      this.logger.debug(`ZITADEL ${request.endpoint} answered 401; retrying once with a new access token`);
-      this.tokens.invalidate(API_SCOPES);
-      response = await this.exchange(request, orgId);
-    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (orgId !== undefined) headers['x-zitadel-orgid'] = orgId;
+    const response = await sendAuthorized(this.exchange, { ...request, headers });
     if (response.status < 200 || response.status >= 300) throw readApiError(response, request.endpoint);
     const checks = new ResponseChecks(request.endpoint, response.status);
     return { body: response.body.trim() === '' ? {} : readJsonObject(response, request.endpoint), checks };
-  }
-
-  /**
-   * One exchange through the shared HTTP client, with a current token. When the client's retries
-   * of 429 and 503 (or of 5xx for reads) are used up, the last status becomes a typed API error
-   * (`ZitadelResourceExhaustedError`, `ZitadelApiUnavailableError`, ...); without any answer
-   * (network failure, timeout) the `ZitadelUnavailableError` stays as it is.
-   */
-  private async exchange(
-    request: Omit<ZitadelHttpRequest, 'headers'>,
-    orgId: string | undefined,
-  ): Promise<ZitadelHttpResponse> {
-    const token = await this.tokens.getAccessToken({ scopes: API_SCOPES });
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
-    if (orgId !== undefined) headers['x-zitadel-orgid'] = orgId;
-    try {
-      return await this.http.send({ ...request, headers });
-    } catch (error) {
-      if (error instanceof ZitadelUnavailableError && error.status !== undefined) {
-        throw createZitadelApiError({ endpoint: request.endpoint, status: error.status, cause: error });
-      }
-      throw error;
-    }
   }
 
   /** The URL of a path on the instance; never another host, so the token goes nowhere else. */
