@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// The `nestjs-zitadel` executable: wires the CLI to the process.
+// The CLI wired to the process. The command npm links is `bin/nestjs-zitadel.js`, which imports this.
 import { runCli } from './run-cli.js';
 
 async function readStdin(): Promise<string> {

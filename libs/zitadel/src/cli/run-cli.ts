@@ -1,10 +1,17 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TokenService } from '../token/token.service.js';
+import type { ZitadelModuleOptions } from '../config/zitadel-options.interface.js';
+import { ZitadelUnavailableError } from '../errors/unavailable.error.js';
 import { IntrospectionService } from '../introspection/introspection.service.js';
+import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
+import { TokenService } from '../token/token.service.js';
 import { ZitadelModule } from '../zitadel.module.js';
-import { CliUsageError, parseCliArguments, USAGE, type CliCommand } from './cli-arguments.js';
+import { parseCliArguments, type CliCommand, type CliConnection, type CliWords } from './cli-arguments.js';
+import { describeCliError, exitCodeOf } from './cli-errors.js';
+import { CliUsageError } from './cli-usage-error.js';
+import { EXIT, USAGE } from './cli-usage.js';
 
 /** Where the CLI reads and writes; `bin.ts` wires it to the process. */
 export interface CliOutput {
@@ -13,65 +20,103 @@ export interface CliOutput {
   stdin(): Promise<string>;
 }
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-
-/** Runs the CLI and returns its exit code. Never throws. */
+/** Runs the CLI and returns its exit code (see `EXIT`). Never throws. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliOutput): Promise<number> {
   let command: CliCommand;
   try {
     command = parseCliArguments(argv, env);
   } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
-    io.stderr(`error: ${error.message}\nRun "nestjs-zitadel --help" for usage.\n`);
-    return EXIT_USAGE;
+    io.stderr(`error: ${describeCliError(error, {}).join('\n')}\nRun "nestjs-zitadel --help" for usage.\n`);
+    return exitCodeOf(error);
   }
+  if (command.command === 'help') {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  if (command.command === 'version') {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const words: CliWords = command.words;
   try {
-    switch (command.command) {
-      case 'help':
-        io.stdout(USAGE);
-        return EXIT_OK;
-      case 'version':
-        io.stdout(`${packageVersion()}\n`);
-        return EXIT_OK;
-      case 'token':
-        io.stdout(`${await mintToken(command.issuer, command.keyFile, command.scopes)}\n`);
-        return EXIT_OK;
-      case 'introspect': {
-        const token = (command.token ?? (await io.stdin())).trim();
-        if (token === '') throw new CliUsageError('No token given: pass --token or pipe it on standard input.');
-        io.stdout(`${JSON.stringify(await introspect(command.issuer, command.keyFile, token), null, 2)}\n`);
-        return EXIT_OK;
-      }
+    if (command.command === 'token') {
+      io.stdout(`${await mintToken(command)}\n`);
+      return EXIT.ok;
     }
+    const token = (command.token ?? (await io.stdin())).trim();
+    if (token === '') throw new CliUsageError('No token given: pass --token or pipe it on standard input.');
+    const result = await introspect(command, token);
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    return result.active ? EXIT.ok : EXIT.inactive;
   } catch (error) {
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof CliUsageError ? EXIT_USAGE : EXIT_FAILED;
+    io.stderr(
+      describeCliError(error, words)
+        .map((line) => `error: ${line}\n`)
+        .join(''),
+    );
+    return exitCodeOf(error);
   }
 }
 
-async function mintToken(issuer: string, keyFile: string, scopes: readonly string[]): Promise<string> {
-  const app = await NestFactory.createApplicationContext(ZitadelModule.forRoot({ issuer, serviceUser: { keyFile } }), {
+type TokenCommand = Extract<CliCommand, { command: 'token' }>;
+type IntrospectCommand = Extract<CliCommand, { command: 'introspect' }>;
+
+async function mintToken(command: TokenCommand): Promise<string> {
+  return withModule({ ...connectionOptions(command.connection), serviceUser: command.serviceUser }, async (app) => {
+    const tokens = app.get(TokenService);
+    // A personal access token is the token itself: nothing to ask ZITADEL.
+    if ('personalAccessToken' in command.serviceUser) return tokens.getAccessToken();
+    const discovery = await reaching(app.get(ZitadelDiscovery).get(), discoveryUrl(command.connection));
+    return reaching(tokens.getAccessToken({ scopes: command.scopes }), discovery.token_endpoint);
+  });
+}
+
+async function introspect(command: IntrospectCommand, token: string): Promise<{ readonly active: boolean }> {
+  const options: ZitadelModuleOptions = {
+    ...connectionOptions(command.connection),
+    apiApplication: command.apiApplication,
+    tokenValidation: 'introspection',
+  };
+  return withModule(options, async (app) => {
+    const discovery = await reaching(app.get(ZitadelDiscovery).get(), discoveryUrl(command.connection));
+    return reaching(app.get(IntrospectionService).introspect(token), discovery.introspection_endpoint);
+  });
+}
+
+function connectionOptions(connection: CliConnection): ZitadelModuleOptions {
+  return {
+    issuer: connection.issuer,
+    ...(connection.allowInsecureIssuer ? { allowInsecureIssuer: true } : {}),
+    ...(connection.trustedOrigins.length > 0 ? { discovery: { trustedOrigins: [...connection.trustedOrigins] } } : {}),
+  };
+}
+
+async function withModule<T>(
+  options: ZitadelModuleOptions,
+  use: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(ZitadelModule.forRoot(options), {
     logger: false,
     abortOnError: false,
   });
   try {
-    return await app.get(TokenService).getAccessToken({ scopes });
+    return await use(app);
   } finally {
     await app.close();
   }
 }
 
-async function introspect(issuer: string, keyFile: string, token: string): Promise<unknown> {
-  const app = await NestFactory.createApplicationContext(
-    ZitadelModule.forRoot({ issuer, apiApplication: { keyFile }, tokenValidation: 'introspection' }),
-    { logger: false, abortOnError: false },
-  );
+function discoveryUrl(connection: CliConnection): string {
+  return `${connection.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+}
+
+/** An unreachable or failing ZITADEL is named by the URL the CLI tried, so the user can check it. */
+async function reaching<T>(work: Promise<T>, url: string | undefined): Promise<T> {
   try {
-    return await app.get(IntrospectionService).introspect(token);
-  } finally {
-    await app.close();
+    return await work;
+  } catch (error) {
+    if (!(error instanceof ZitadelUnavailableError) || url === undefined || error.message.includes(url)) throw error;
+    throw new ZitadelUnavailableError(`${error.message} (${url})`, error.status, { cause: error });
   }
 }
 
