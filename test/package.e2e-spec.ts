@@ -58,7 +58,11 @@ describe('the npm package', () => {
           /\.spec\.|(^|\/)(src|test|tests|__tests__)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')),
       ),
     ).toEqual([]);
-    expect(packed.files.filter((file) => !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(file))).toEqual([]);
+    expect(
+      packed.files.filter(
+        (file) => !/^(dist\/|bin\/nestjs-zitadel\.js$|package\.json$|README\.md$|LICENSE)/.test(file),
+      ),
+    ).toEqual([]);
   });
 
   it('ships every file its manifest points to (exports, main, types, bin)', () => {
