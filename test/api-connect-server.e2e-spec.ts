@@ -260,7 +260,6 @@ describe('ZitadelApi against a connect-node server', () => {
     const error = (await rejection(api.client(UserService).getUserByID({ userId: 'u1' }))) as ZitadelApiError;
     expect(error).toBeInstanceOf(ZitadelNotFoundError);
     expect(error.errorId).toBe('QUERY-x1');
-    const controls = (text: string | undefined) => [...(text ?? '')].filter((c) => c.charCodeAt(0) < 0x20);
     expect(controls(error.message)).toEqual([]);
     expect(controls(error.zitadelMessage)).toEqual([]);
   });
@@ -379,3 +378,8 @@ describe('ZitadelApi against a connect-node server', () => {
     expect(received[0]?.headers['content-type']).toBe('application/json');
   });
 });
+
+/** The C0 control characters of a text. */
+function controls(text: string | undefined): string[] {
+  return [...(text ?? '')].filter((c) => c.charCodeAt(0) < 0x20);
+}

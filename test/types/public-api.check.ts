@@ -235,7 +235,7 @@ export async function v2Calls(zitadelApi: api.ZitadelApi): Promise<string> {
   // @ts-expect-error a user id is a string
   await users.getUserByID({ userId: 1 });
   // @ts-expect-error no such method
-  users.getUserById;
+  void users.getUserById;
   for await (const listed of zitadelApi.paginate(users.listUsers, {}, { pageSize: 10 })) {
     const name: string = listed.username;
     void name;

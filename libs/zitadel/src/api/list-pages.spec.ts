@@ -65,10 +65,14 @@ describe('paginateList', () => {
   });
 
   it('refuses a page size outside 1..1000 and a negative offset', async () => {
-    const call = () => Promise.resolve({ result: [] });
-    await expect(collect(paginateList(call, {}, { pageSize: 1001 }, undefined))).rejects.toThrow(TypeError);
-    await expect(collect(paginateList(call, { query: { offset: -1n } }, {}, undefined))).rejects.toThrow(
+    await expect(collect(paginateList(emptyPage, {}, { pageSize: 1001 }, undefined))).rejects.toThrow(TypeError);
+    await expect(collect(paginateList(emptyPage, { query: { offset: -1n } }, {}, undefined))).rejects.toThrow(
       '"offset" must be a non-negative integer',
     );
   });
 });
+
+/** A list call that answers an empty page. */
+function emptyPage(): Promise<{ result: never[] }> {
+  return Promise.resolve({ result: [] });
+}

@@ -31,10 +31,11 @@ describe('LazyProtobuf', () => {
 
   it('loads nothing until asked', () => {
     let calls = 0;
-    new LazyProtobuf(() => {
+    const lazy = new LazyProtobuf(() => {
       calls++;
       return Promise.resolve({} as ProtobufRuntime);
     });
+    expect(lazy).toBeInstanceOf(LazyProtobuf);
     expect(calls).toBe(0);
   });
 });
