@@ -214,12 +214,12 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
       body: { key: 'theme', value: base64('light'), changedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
     });
     expect((await put(`/users/${userId}/metadata/theme`, alice, { value: base64('dark') })).status).toBe(200);
-    expect((await put(`/users/${userId}/metadata/avatar%20bytes`, alice, { value: binary })).status).toBe(200);
+    expect((await put(`/users/${userId}/metadata/Avatar%20Bytes`, alice, { value: binary })).status).toBe(200);
     const listed = await get(`/users/${userId}/metadata`, alice);
     expect(listed).toMatchObject({
       status: 200,
       body: [
-        { key: 'avatar bytes', value: binary, changedAt: expect.any(String) },
+        { key: 'Avatar Bytes', value: binary, changedAt: expect.any(String) },
         { key: 'theme', value: base64('dark'), changedAt: expect.any(String) },
       ],
     });
@@ -237,7 +237,7 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     ]);
     // Another user's metadata is its own.
     expect(await get(`/users/${sample.embedded?.seed.user.userId}/metadata`, alice)).not.toMatchObject({
-      body: expect.arrayContaining([expect.objectContaining({ key: 'avatar bytes' })]),
+      body: expect.arrayContaining([expect.objectContaining({ key: 'Avatar Bytes' })]),
     });
   });
 
