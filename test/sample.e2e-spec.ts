@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ZitadelManagementClient, ZitadelScopes } from 'nestjs-zitadel';
+import { ZitadelManagementClient, ZitadelNotFoundError, ZitadelScopes } from 'nestjs-zitadel';
 import { ZitadelEmulator } from 'nestjs-zitadel/testing';
 import { bootstrap, type SampleApp } from '../apps/sample/src/bootstrap.js';
 import { SampleConfigurationError } from '../apps/sample/src/config/zitadel.config.js';
@@ -45,6 +45,9 @@ async function call(url: string, token?: string, init: { method?: string; body?:
   return { status: response.status, body, text, challenge: response.headers.get('www-authenticate') };
 }
 
+/** Text as ZITADEL's JSON carries bytes. */
+const base64 = (text: string): string => Buffer.from(text).toString('base64');
+
 const newUser = (userName: string) => ({
   userName,
   email: `${userName}@acme.localhost`,
@@ -62,6 +65,8 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
   const get = (path: string, token?: string) => call(`${sample.url}${path}`, token);
   const post = (path: string, token: string | undefined, body: unknown) =>
     call(`${sample.url}${path}`, token, { method: 'POST', body });
+  const put = (path: string, token: string | undefined, body: unknown) =>
+    call(`${sample.url}${path}`, token, { method: 'PUT', body });
 
   beforeAll(async () => {
     sample = await bootstrap({
@@ -138,24 +143,47 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     expect(await get(`/orgs/${acme}/reports`, 'garbage')).toMatchObject({ status: 401 });
   });
 
-  it('creates a user in ZITADEL on POST /users for an admin, through the management API', async () => {
+  it('creates a user in ZITADEL on POST /users for an admin, through the v2 user service over Connect', async () => {
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const before = zitadel.requests.length;
     const created = await post('/users', alice, newUser('carol'));
     expect(created).toMatchObject({ status: 201, body: { userName: 'carol', userId: expect.any(String) } });
+    expect(created.body).not.toHaveProperty('orgId');
     const { userId } = created.body as { userId: string };
-    const management = sample.app.get(ZitadelManagementClient);
-    const { user } = await management.getUserById(userId);
+    const calls = zitadel.requests.slice(before).filter((entry) => entry.endpoint === 'management');
+    expect(calls).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/zitadel.user.v2.UserService/AddHumanUser', status: 200 }),
+    ]);
+
+    // The same user over v1: created in the service user's organisation, with the body's fields.
+    const { user } = await sample.app.get(ZitadelManagementClient).getUserById(userId);
     expect(user).toMatchObject({
       id: userId,
       userName: 'carol',
+      details: { resourceOwner: acme },
       human: { profile: { firstName: 'New', lastName: 'User' }, email: { email: 'carol@acme.localhost' } },
     });
-    expect(
-      sample.embedded?.emulator.requests.some(
-        (entry) => entry.endpoint === 'management' && entry.method === 'POST' && entry.status === 200,
-      ),
-    ).toBe(true);
 
-    expect(await post('/users', alice, newUser('carol'))).toMatchObject({ status: 409 });
+    expect(await post('/users', alice, newUser('carol'))).toMatchObject({
+      status: 409,
+      body: { message: 'A user with this user name exists already' },
+    });
+  });
+
+  it('answers 503 on POST /users when ZITADEL cannot be reached, and creates the user once it can', async () => {
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const heal = zitadel.injectFault({ endpoint: 'management', drop: true });
+    try {
+      expect(await post('/users', alice, newUser('erin'))).toMatchObject({
+        status: 503,
+        body: { message: 'ZITADEL is unavailable' },
+      });
+    } finally {
+      heal();
+    }
+    expect(await post('/users', alice, newUser('erin'))).toMatchObject({ status: 201 });
   });
 
   it('refuses POST /users to non-admins (403), without a token (401) and with a bad body (400)', async () => {
@@ -172,6 +200,111 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     expect(bad.text).toContain('email must be an email address');
   });
 
+  it("sets and lists a user's metadata through SetUserMetadata and ListUserMetadata, bytes as base64", async () => {
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const { userId } = zitadel.createHumanUser({ userName: 'meta', orgId: acme });
+    expect(await get(`/users/${userId}/metadata`, alice)).toMatchObject({ status: 200, body: [] });
+
+    const before = zitadel.requests.length;
+    const binary = Buffer.from([0, 255, 128, 10, 0x7f]).toString('base64');
+    const set = await put(`/users/${userId}/metadata/theme`, alice, { value: base64('light') });
+    expect(set).toMatchObject({
+      status: 200,
+      body: { key: 'theme', value: base64('light'), changedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    });
+    expect((await put(`/users/${userId}/metadata/theme`, alice, { value: base64('dark') })).status).toBe(200);
+    expect((await put(`/users/${userId}/metadata/Avatar%20Bytes`, alice, { value: binary })).status).toBe(200);
+    const listed = await get(`/users/${userId}/metadata`, alice);
+    expect(listed).toMatchObject({
+      status: 200,
+      body: [
+        { key: 'Avatar Bytes', value: binary, changedAt: expect.any(String) },
+        { key: 'theme', value: base64('dark'), changedAt: expect.any(String) },
+      ],
+    });
+    expect((listed.body as unknown[]).length).toBe(2);
+    expect(
+      zitadel.requests
+        .slice(before)
+        .filter((entry) => entry.endpoint === 'management')
+        .map((entry) => `${entry.path} ${entry.status}`),
+    ).toEqual([
+      '/zitadel.user.v2.UserService/SetUserMetadata 200',
+      '/zitadel.user.v2.UserService/SetUserMetadata 200',
+      '/zitadel.user.v2.UserService/SetUserMetadata 200',
+      '/zitadel.user.v2.UserService/ListUserMetadata 200',
+    ]);
+    // Another user's metadata is its own.
+    expect(await get(`/users/${sample.embedded?.seed.user.userId}/metadata`, alice)).not.toMatchObject({
+      body: expect.arrayContaining([expect.objectContaining({ key: 'Avatar Bytes' })]),
+    });
+  });
+
+  it('lists every metadata entry of a user, past one page of ZITADEL', async () => {
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const { userId } = zitadel.createHumanUser({ userName: 'many-keys', orgId: acme });
+    const keys = Array.from({ length: 105 }, (_, i) => `key-${String(i).padStart(3, '0')}`);
+    for (const key of keys)
+      expect((await put(`/users/${userId}/metadata/${key}`, alice, { value: base64(key) })).status).toBe(200);
+    const listed = await get(`/users/${userId}/metadata`, alice);
+    expect(listed.status).toBe(200);
+    expect((listed.body as { key: string; value: string }[]).map(({ key, value }) => [key, value])).toEqual(
+      keys.map((key) => [key, base64(key)]),
+    );
+  });
+
+  it('refuses the metadata routes to non-admins (403), without a token (401), and with a bad value (400)', async () => {
+    const bobId = sample.embedded?.seed.user.userId ?? '';
+    expect(await get(`/users/${bobId}/metadata`, bob)).toMatchObject({ status: 403, challenge: INSUFFICIENT_SCOPE });
+    expect(await put(`/users/${bobId}/metadata/theme`, bob, { value: base64('dark') })).toMatchObject({
+      status: 403,
+      challenge: INSUFFICIENT_SCOPE,
+    });
+    expect(await get(`/users/${bobId}/metadata`)).toMatchObject({ status: 401 });
+    expect(await put(`/users/${bobId}/metadata/theme`, undefined, { value: base64('dark') })).toMatchObject({
+      status: 401,
+    });
+    for (const body of [{}, { value: '' }, { value: 'not base64!' }, { value: 'ZGFyaw' }, { value: 42 }, []]) {
+      const bad = await put(`/users/${bobId}/metadata/theme`, alice, body);
+      expect({ body, status: bad.status }).toEqual({ body, status: 400 });
+      expect(bad.text).toContain('value must be a non-empty base64 string');
+    }
+    const longKey = await put(`/users/${bobId}/metadata/${'k'.repeat(201)}`, alice, { value: base64('dark') });
+    expect(longKey).toMatchObject({ status: 400 });
+    expect(longKey.text).toContain('key must be 1 to 200 characters');
+    // Nothing was stored by the refused calls.
+    expect((await get(`/users/${bobId}/metadata`, alice)).body).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'theme', value: base64('dark') })]),
+    );
+  });
+
+  it('answers 404 on the metadata routes for a user ZITADEL does not know', async () => {
+    expect(await get('/users/123456789/metadata', alice)).toMatchObject({
+      status: 404,
+      body: { message: 'No such user' },
+    });
+    expect(await put('/users/123456789/metadata/theme', alice, { value: base64('dark') })).toMatchObject({
+      status: 404,
+      body: { message: 'No such user' },
+    });
+  });
+
+  it('answers 503 on the metadata routes when ZITADEL cannot be reached', async () => {
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const bobId = sample.embedded?.seed.user.userId ?? '';
+    const heal = zitadel.injectFault({ endpoint: 'management', drop: true });
+    try {
+      expect(await get(`/users/${bobId}/metadata`, alice)).toMatchObject({ status: 503 });
+      expect(await put(`/users/${bobId}/metadata/x`, alice, { value: base64('y') })).toMatchObject({ status: 503 });
+    } finally {
+      heal();
+    }
+    expect(await get(`/users/${bobId}/metadata`, alice)).toMatchObject({ status: 200 });
+  });
+
   it('serves OpenAPI docs with bearer auth at /docs', async () => {
     const ui = await get('/docs');
     expect(ui.status).toBe(200);
@@ -181,15 +314,43 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
       components: { securitySchemes: Record<string, unknown> };
     };
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/health', '/me', '/reports', '/orgs/{orgId}/reports', '/users']),
+      expect.arrayContaining([
+        '/health',
+        '/me',
+        '/reports',
+        '/orgs/{orgId}/reports',
+        '/users',
+        '/users/{userId}/metadata',
+        '/users/{userId}/metadata/{key}',
+      ]),
     );
     expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
-    expect(document.paths['/users']).toMatchObject({ post: { security: [{ bearer: [] }] } });
+    expect(document.paths['/users']).toMatchObject({
+      post: { security: [{ bearer: [] }], responses: { 201: {}, 400: {}, 409: {}, 502: {}, 503: {} } },
+    });
+    expect(document.paths['/users/{userId}/metadata/{key}']).toMatchObject({
+      put: {
+        security: [{ bearer: [] }],
+        requestBody: { content: { 'application/json': {} } },
+        responses: { 200: {}, 400: {}, 403: {}, 404: {}, 502: {}, 503: {} },
+      },
+    });
+    expect(document.paths['/users/{userId}/metadata']).toMatchObject({
+      get: { security: [{ bearer: [] }], responses: { 200: {}, 403: {}, 404: {}, 502: {}, 503: {} } },
+    });
   });
 
   it('prints curl commands with the demo tokens, and logs no token', () => {
     const curls = sample.banner.filter((line) => line.startsWith('curl '));
     expect(curls.filter((line) => line.includes(alice)).length).toBeGreaterThan(0);
+    const bobId = sample.embedded?.seed.user.userId;
+    expect(curls).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`${alice}' -X PUT .*/users/${bobId}/metadata/theme +# 200$`)),
+        expect.stringMatching(new RegExp(`${alice}' .*/users/${bobId}/metadata +# 200$`)),
+        expect.stringMatching(new RegExp(`${bob}' .*/users/${bobId}/metadata +# 403$`)),
+      ]),
+    );
     expect(curls.filter((line) => line.includes(bob)).length).toBeGreaterThan(0);
     for (const line of logs.lines) {
       expect(line).not.toContain(alice);
@@ -204,6 +365,8 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
   let env: Record<string, string>;
   let projectId: string;
   let adminToken: string;
+  let adminId: string;
+  let serviceUserId: string;
 
   beforeAll(async () => {
     zitadel = await ZitadelEmulator.start();
@@ -212,8 +375,10 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     for (const key of ['admin', 'reader']) zitadel.addProjectRole(projectId, { key });
     const service = zitadel.createServiceUser({ userName: 'api-service', orgId: org.id });
     zitadel.addOrgMember(org.id, service.userId, ['ORG_USER_MANAGER']);
+    serviceUserId = service.userId;
     const api = await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' });
     const admin = zitadel.createHumanUser({ userName: 'peter', orgId: org.id });
+    adminId = admin.userId;
     zitadel.grantRoles({ userId: admin.userId, projectId, roleKeys: ['admin'] });
     adminToken = await zitadel.issueToken({
       userId: admin.userId,
@@ -266,6 +431,41 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
       const answer = await call(`${sample.url}/users`, adminToken, { method: 'POST', body: newUser('bill') });
       expect(answer).toMatchObject({ status: 502, body: { message: expect.stringContaining('may not create users') } });
       expect(answer.text).not.toContain(key);
+      expect(zitadel.requests.at(-1)).toMatchObject({ path: '/zitadel.user.v2.UserService/AddHumanUser', status: 403 });
+
+      const metadata = `${sample.url}/users/${adminId}/metadata`;
+      expect(await call(`${metadata}/team`, adminToken, { method: 'PUT', body: { value: 'b3Bz' } })).toMatchObject({
+        status: 502,
+        body: { message: expect.stringContaining('may not write user metadata') },
+      });
+      expect(await call(metadata, adminToken)).toMatchObject({
+        status: 502,
+        body: { message: expect.stringContaining('may not read user metadata') },
+      });
+    } finally {
+      await sample.close();
+    }
+  });
+
+  it('creates users in the organisation of ZITADEL_USERS_ORG_ID, over v2 as over v1 the same user', async () => {
+    const branch = zitadel.createOrg({ name: 'Initrode' });
+    zitadel.addOrgMember(branch.id, serviceUserId, ['ORG_USER_MANAGER']);
+    const sample = await bootstrap({
+      port: 0,
+      envFilePath: NO_ENV_FILE,
+      env: { ...env, ZITADEL_USERS_ORG_ID: branch.id },
+      logger: false,
+    });
+    try {
+      const created = await call(`${sample.url}/users`, adminToken, { method: 'POST', body: newUser('milton') });
+      expect(created).toMatchObject({ status: 201, body: { userName: 'milton', orgId: branch.id } });
+      const { userId } = created.body as { userId: string };
+      const management = sample.app.get(ZitadelManagementClient);
+      expect((await management.getUserById(userId, { orgId: branch.id })).user).toMatchObject({
+        userName: 'milton',
+        details: { resourceOwner: branch.id },
+      });
+      await expect(management.getUserById(userId)).rejects.toBeInstanceOf(ZitadelNotFoundError);
     } finally {
       await sample.close();
     }
@@ -381,13 +581,17 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
     expect(curls.length).toBeGreaterThanOrEqual(10);
     for (const line of curls) {
       const parsed = parseCurl(line);
-      const answer = await call(
-        parsed.url,
-        parsed.token,
-        parsed.body === undefined ? {} : { method: 'POST', body: parsed.body },
-      );
+      const answer = await call(parsed.url, parsed.token, { method: parsed.method, body: parsed.body });
       expect({ line, status: answer.status }).toEqual({ line, status: parsed.expected });
     }
+    // The metadata the printed PUT set is what the printed GET lists.
+    const put = curls.map(parseCurl).find((parsed) => parsed.method === 'PUT');
+    const listed = curls.map(parseCurl).find((parsed) => parsed.method === 'GET' && parsed.url.endsWith('/metadata'));
+    if (put === undefined || listed === undefined) throw new Error('no metadata curl commands');
+    expect(put.url).toBe(`${listed.url}/theme`);
+    expect((await call(listed.url, listed.token)).body).toEqual([
+      expect.objectContaining({ key: 'theme', value: (put.body as { value: string }).value }),
+    ]);
   }, 60_000);
 
   it('stops on SIGTERM, closing the embedded ZITADEL', async () => {
@@ -407,12 +611,20 @@ describe('npm start (node dist/apps/sample/main.js)', () => {
   }, 60_000);
 });
 
-/** `curl -i [-H 'Authorization: Bearer T'] [-H '...' -d 'JSON'] URL   # STATUS`, as the sample prints them. */
-function parseCurl(line: string): { url: string; token: string | undefined; body: unknown; expected: number } {
+/** `curl -i [-H 'Authorization: Bearer T'] [-X PUT] [-H '...' -d 'JSON'] URL   # STATUS`, as the sample prints them. */
+function parseCurl(line: string): {
+  url: string;
+  token: string | undefined;
+  method: string;
+  body: unknown;
+  expected: number;
+} {
   const match = /^curl -i (.*?)(http:\/\/\S+) +# (\d{3})$/.exec(line);
   if (match === null) throw new Error(`not a curl line: ${line}`);
   const [, options = '', url = '', expected = ''] = match;
   const token = /-H 'Authorization: Bearer ([^']+)'/.exec(options)?.[1];
   const data = /-d '([^']*)'/.exec(options)?.[1];
-  return { url, token, body: data === undefined ? undefined : JSON.parse(data), expected: Number(expected) };
+  // As curl does: -X names the method, else -d makes it a POST.
+  const method = /-X ([A-Z]+)/.exec(options)?.[1] ?? (data === undefined ? 'GET' : 'POST');
+  return { url, token, method, body: data === undefined ? undefined : JSON.parse(data), expected: Number(expected) };
 }

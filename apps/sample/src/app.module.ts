@@ -6,6 +6,7 @@ import { zitadelOptionsFromEnv } from './config/zitadel.config.js';
 import { HealthController } from './controllers/health.controller.js';
 import { MeController } from './controllers/me.controller.js';
 import { ReportsController } from './controllers/reports.controller.js';
+import { UserMetadataController } from './controllers/user-metadata.controller.js';
 import { UsersController } from './controllers/users.controller.js';
 import { EMBEDDED_ZITADEL, EmbeddedZitadelModule } from './demo/embedded-zitadel.module.js';
 import type { EmbeddedZitadel } from './demo/embedded-zitadel.js';
@@ -49,7 +50,7 @@ export class AppModule {
             zitadelOptionsFromEnv((name) => (embedded === null ? config.get<string>(name) : embedded.env[name])),
         }),
       ],
-      controllers: [HealthController, MeController, ReportsController, UsersController],
+      controllers: [HealthController, MeController, ReportsController, UsersController, UserMetadataController],
       providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
     };
   }

@@ -1,13 +1,4 @@
-import {
-  BadGatewayException,
-  Body,
-  ConflictException,
-  Controller,
-  HttpCode,
-  Post,
-  ServiceUnavailableException,
-  BadRequestException,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   ApiBadGatewayResponse,
@@ -22,21 +13,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import {
-  Roles,
-  ZitadelAlreadyExistsError,
-  ZitadelApiError,
-  ZitadelApiUnavailableError,
-  ZitadelInvalidArgumentError,
-  ZitadelManagementClient,
-  ZitadelPermissionDeniedError,
-  ZitadelUnauthenticatedError,
-  ZitadelUnavailableError,
-} from 'nestjs-zitadel';
+import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
+import { Roles, ZitadelApi } from 'nestjs-zitadel';
 import { CreatedUserDto, CreateUserDto } from '../dto/create-user.dto.js';
 import { SampleRoles } from '../roles.js';
+import { httpErrorOf } from './zitadel-http-error.js';
 
-/** Users, created in ZITADEL through its management API as the app's service user. */
+/** Users, created in ZITADEL through its v2 user service (Connect) as the app's service user. */
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('users')
@@ -44,7 +27,7 @@ export class UsersController {
   private readonly orgId: string | undefined;
 
   constructor(
-    private readonly management: ZitadelManagementClient,
+    private readonly api: ZitadelApi,
     config: ConfigService,
   ) {
     const orgId = config.get<string>('ZITADEL_USERS_ORG_ID')?.trim();
@@ -54,7 +37,9 @@ export class UsersController {
   @Roles(SampleRoles.admin)
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: `Creates a human user in ZITADEL; needs "${SampleRoles.admin}"` })
+  @ApiOperation({
+    summary: `Creates a human user in ZITADEL (user service v2, AddHumanUser); needs "${SampleRoles.admin}"`,
+  })
   @ApiBody({ type: CreateUserDto })
   @ApiCreatedResponse({ type: CreatedUserDto })
   @ApiBadRequestResponse({ description: 'A missing or malformed field' })
@@ -68,36 +53,20 @@ export class UsersController {
   async create(@Body() body: unknown): Promise<CreatedUserDto> {
     const user = CreateUserDto.parse(body);
     try {
-      const { userId } = await this.management.importHumanUser(
-        {
-          userName: user.userName,
-          profile: { firstName: user.firstName, lastName: user.lastName },
-          email: { email: user.email, isEmailVerified: false },
-        },
-        this.orgId === undefined ? {} : { orgId: this.orgId },
-      );
+      // No email verification option: ZITADEL's default, it mails the user a verification code.
+      const { userId } = await this.api.client(UserService).addHumanUser({
+        username: user.userName,
+        profile: { givenName: user.firstName, familyName: user.lastName },
+        email: { email: user.email },
+        ...(this.orgId === undefined ? {} : { organization: { org: { case: 'orgId', value: this.orgId } } }),
+      });
       return { userId, userName: user.userName, ...(this.orgId === undefined ? {} : { orgId: this.orgId }) };
     } catch (error) {
-      throw httpErrorOf(error);
+      throw httpErrorOf(error, {
+        action: 'create users',
+        subject: 'the user',
+        conflict: 'A user with this user name exists already',
+      });
     }
   }
-}
-
-/** ZITADEL's answer as this API's: the caller's mistakes as 4xx, the app's own set-up or ZITADEL's state as 502 / 503; anything else stays a 500. */
-function httpErrorOf(error: unknown): unknown {
-  if (error instanceof ZitadelAlreadyExistsError)
-    return new ConflictException('A user with this user name exists already');
-  if (error instanceof ZitadelInvalidArgumentError)
-    return new BadRequestException(`ZITADEL refused the user: ${error.zitadelMessage ?? 'invalid argument'}`);
-  if (error instanceof ZitadelPermissionDeniedError || error instanceof ZitadelUnauthenticatedError) {
-    return new BadGatewayException(
-      "The app's service user may not create users (make it an ORG_OWNER or ORG_USER_MANAGER)",
-      { cause: error },
-    );
-  }
-  if (error instanceof ZitadelApiUnavailableError || error instanceof ZitadelUnavailableError)
-    return new ServiceUnavailableException('ZITADEL is unavailable', { cause: error });
-  if (error instanceof ZitadelApiError)
-    return new BadGatewayException(`ZITADEL refused to create the user (${error.kind})`, { cause: error });
-  return error;
 }

@@ -3,6 +3,9 @@ import type { DemoSeed, DemoUser } from './embedded-zitadel.js';
 /** A body for the `POST /users` example. */
 const NEW_USER = { userName: 'carol', email: 'carol@acme.localhost', firstName: 'Carol', lastName: 'Clerk' };
 
+/** A body for the `PUT /users/:userId/metadata/:key` example: "dark", base64-encoded as ZITADEL's JSON carries bytes. */
+const THEME = { value: Buffer.from('dark').toString('base64') };
+
 /** `admin (Acme), reader (Acme, Globex)`. */
 function rolesOf(user: DemoUser): string {
   return Object.entries(user.roles)
@@ -16,10 +19,11 @@ function rolesOf(user: DemoUser): string {
  * (never logged): the tokens are the embedded emulator's.
  */
 export function demoBanner(url: string, issuer: string, seed: DemoSeed): string[] {
-  const call = (user: DemoUser, path: string, expected: number, body?: object): string => {
+  const call = (user: DemoUser, path: string, expected: number, body?: object, method?: 'PUT'): string => {
     const auth = `-H 'Authorization: Bearer ${user.token}'`;
-    const post = body === undefined ? '' : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
-    return `curl -i ${auth}${post} ${url}${path}   # ${expected}`;
+    const verb = method === undefined ? '' : ` -X ${method}`;
+    const data = body === undefined ? '' : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
+    return `curl -i ${auth}${verb}${data} ${url}${path}   # ${expected}`;
   };
   const { admin, user, org, otherOrg } = seed;
   return [
@@ -36,12 +40,15 @@ export function demoBanner(url: string, issuer: string, seed: DemoSeed): string[
     call(admin, '/reports', 200),
     call(admin, `/orgs/${otherOrg.id}/reports`, 200),
     call(admin, '/users', 201, NEW_USER),
+    call(admin, `/users/${user.userId}/metadata/theme`, 200, THEME, 'PUT'),
+    call(admin, `/users/${user.userId}/metadata`, 200),
     '',
     `# ${user.userName}: ${rolesOf(user)}`,
     call(user, '/me', 200),
     call(user, '/reports', 200),
     call(user, `/orgs/${org.id}/reports`, 200),
     call(user, `/orgs/${otherOrg.id}/reports`, 403),
+    call(user, `/users/${user.userId}/metadata`, 403),
     call(user, '/users', 403, { ...NEW_USER, userName: 'dave', email: 'dave@acme.localhost' }),
   ];
 }
