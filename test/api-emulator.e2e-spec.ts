@@ -523,12 +523,13 @@ describe('retries and timeouts', () => {
       endpoint: 'management',
       status: 429,
       headers: { 'retry-after': '0' },
-      body: { code: 'resource_exhausted', message: 'quota exceeded' },
+      body: { code: 'resource_exhausted', message: 'quota exceeded (QUOTA-t2)' },
       times: 2,
     });
     const error = await failure(fresh.client(UserService).listUsers({}));
     expect(error).toBeInstanceOf(ZitadelResourceExhaustedError);
-    expect(error).toMatchObject({ status: 429, connectCode: 'resource_exhausted' });
+    // The last answer's body is kept: ZITADEL's message and error id, not only the status.
+    expect(error).toMatchObject({ status: 429, connectCode: 'resource_exhausted', errorId: 'QUOTA-t2' });
     expect(connectCalls()).toEqual(['ListUsers 429', 'ListUsers 429']);
   });
 

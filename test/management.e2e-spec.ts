@@ -566,13 +566,17 @@ describe('retries', () => {
   });
 
   it('gives up with a typed error when 429 or 503 persist', async () => {
-    zitadel.injectFault({ endpoint: 'management', status: 429, times: 3 });
+    // The last answer's body is ZITADEL's error: its message and error id are kept.
+    const quota = { '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id: 'QUOTA-t1', message: 'Errors.Quota' };
+    const body = { code: 8, message: 'Errors.Quota (QUOTA-t1)', details: [quota] };
+    zitadel.injectFault({ endpoint: 'management', status: 429, body, times: 3 });
     const exhausted = await failure(management.searchUsers());
     expect(exhausted).toBeInstanceOf(ZitadelResourceExhaustedError);
     expect(exhausted).toMatchObject({
       kind: 'resource-exhausted',
       status: 429,
-      cause: expect.any(ZitadelUnavailableError),
+      errorId: 'QUOTA-t1',
+      zitadelMessage: 'Errors.Quota',
     });
     expect(managementRequests()).toHaveLength(3);
 

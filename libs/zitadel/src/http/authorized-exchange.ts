@@ -26,9 +26,11 @@ export interface AuthorizedExchangeContext {
  * revoked, or the key rotated). A 401 is decided before ZITADEL handles the call, so repeating a
  * write is safe here.
  *
- * When the client's retries of 429 and 503 (or of 5xx for reads) are used up, the last status
- * becomes a typed API error (`ZitadelResourceExhaustedError`, `ZitadelApiUnavailableError`, ...);
- * without any answer (network failure, timeout) the `ZitadelUnavailableError` stays as it is.
+ * When the client's retries of 429 and 503 (or of 5xx for reads) are used up, the last answer is
+ * returned, so the caller turns ZITADEL's error body (message, error id) into a typed API error
+ * (`ZitadelResourceExhaustedError`, `ZitadelApiUnavailableError`, ...); a `Retry-After` too long to
+ * wait for is such a last answer as well. Without any answer (network failure, timeout) the
+ * `ZitadelUnavailableError` stays as it is.
  * Other answers, errors included, are returned for the caller to read.
  */
 export async function sendAuthorized(
@@ -46,7 +48,8 @@ async function exchange(context: AuthorizedExchangeContext, request: ZitadelHttp
   const token = await context.tokens.getAccessToken({ scopes: context.scopes });
   const headers = { ...request.headers, authorization: `Bearer ${token}` };
   try {
-    return await context.http.send({ ...request, headers });
+    // ZITADEL's error body of a last 429/503 carries its message and error id: keep it.
+    return await context.http.send({ ...request, headers, returnLastRetryableAnswer: true });
   } catch (error) {
     if (error instanceof ZitadelUnavailableError && error.status !== undefined) {
       throw createZitadelApiError({

@@ -29,6 +29,12 @@ export interface ZitadelHttpRequest {
    * Once it is aborted nothing more is sent and `send` rejects with its `reason` (what `fetch` does).
    */
   readonly signal?: AbortSignal;
+  /**
+   * When the retries of a 429 or 5xx are used up, return that last answer (read within
+   * `http.maxResponseBytes`) instead of throwing `ZitadelUnavailableError`: for callers that turn
+   * ZITADEL's error bodies into typed errors, so its message and error id are not lost.
+   */
+  readonly returnLastRetryableAnswer?: boolean;
 }
 
 /**
@@ -115,6 +121,8 @@ export class ZitadelHttpClient {
 
       if (!isRetryableStatus(response.status, request.idempotent)) return this.read(response, request);
       const handling = request.serverErrors;
+      const asked = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
+      const givingUp = last || (asked !== undefined && asked > this.settings.backoffMaxMs);
       if (handling !== undefined && response.status >= 500) {
         const answer = await this.read(response, request);
         if (handling.matches(answer)) {
@@ -126,9 +134,11 @@ export class ZitadelHttpClient {
           await this.clock.sleep(backoffDelayMs(attempt, this.settings));
           continue;
         }
+        if (givingUp && request.returnLastRetryableAnswer === true) return answer;
+      } else if (givingUp && request.returnLastRetryableAnswer === true) {
+        return this.read(response, request);
       } else await response.body?.cancel().catch(() => undefined);
-      const asked = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
-      if (last || (asked !== undefined && asked > this.settings.backoffMaxMs)) {
+      if (givingUp) {
         const wait = asked === undefined ? '' : ` (asked to retry after ${Math.ceil(asked / 1000)} s)`;
         throw new ZitadelUnavailableError(
           `ZITADEL ${request.endpoint} endpoint answered ${response.status}${wait}`,
