@@ -3,9 +3,10 @@
 // port to take the cache away from running apps and give it back.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
+import { findRedisServer } from './redis-binary.js';
 
-/** `.ci/run` installs redis-server and exports its path; elsewhere the Debian package's path. */
-const REDIS_SERVER = process.env['REDIS_SERVER'] ?? '/usr/bin/redis-server';
+/** Found (or installed) by the e2e global setup, which exports it (`ensureRedisServer`). */
+const REDIS_SERVER = findRedisServer() ?? 'redis-server';
 /** How long a (re)started server may take to answer PING. */
 const READY_TIMEOUT_MS = 10_000;
 
