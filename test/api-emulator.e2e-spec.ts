@@ -28,6 +28,7 @@ import {
 import { ManualClock, ZitadelEmulator, type ServiceUserKeyFile } from 'nestjs-zitadel/testing';
 import { get, guardedAppModule } from './support/guarded-app.js';
 import { startApp } from './support/nest-app.js';
+import { collect, failure } from './support/outcomes.js';
 
 let zitadel: ZitadelEmulator;
 /** A service user that is IAM_OWNER and ORG_OWNER of the default organisation, and one without roles. */
@@ -56,22 +57,6 @@ async function moduleFor(
   await app.init();
   apps.push(app);
   return { api: app.get(ZitadelApi), tokens: app.get(TokenService) };
-}
-
-/** What a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
 }
 
 /** The Connect calls the emulator saw since the log was last cleared: path (without the service) and status. */

@@ -31,6 +31,7 @@ import {
   type EmulatorProject,
   type ServiceUserKeyFile,
 } from 'nestjs-zitadel/testing';
+import { collect, failure } from './support/outcomes.js';
 
 let zitadel: ZitadelEmulator;
 let adminId: string;
@@ -58,22 +59,6 @@ async function startApp(
   await app.init();
   apps.push(app);
   return { management: app.get(ZitadelManagementClient), tokens: app.get(TokenService) };
-}
-
-/** What a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
 }
 
 function managementRequests(): { method: string; path: string; status: number; at: Date }[] {

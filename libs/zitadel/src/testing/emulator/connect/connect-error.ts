@@ -1,6 +1,6 @@
 import type { EmulatorResponse } from '../http-exchange.js';
 import { jsonResponse } from '../http-exchange.js';
-import type { GrpcFailure } from '../management/grpc-status.js';
+import { HTTP_STATUS, type GrpcFailure } from '../management/grpc-status.js';
 
 /** Connect's names of the gRPC codes (`code.go`'s `String`), as the error body writes them. */
 const CODE_NAMES: Readonly<Record<number, string>> = {
@@ -20,26 +20,6 @@ const CODE_NAMES: Readonly<Record<number, string>> = {
   14: 'unavailable',
   15: 'data_loss',
   16: 'unauthenticated',
-};
-
-/** The Connect protocol's HTTP status of each code (`codeToHTTP`; the same table as grpc-gateway's). */
-const HTTP_STATUS: Readonly<Record<number, number>> = {
-  1: 499,
-  2: 500,
-  3: 400,
-  4: 504,
-  5: 404,
-  6: 409,
-  7: 403,
-  8: 429,
-  9: 400,
-  10: 409,
-  11: 400,
-  12: 501,
-  13: 500,
-  14: 503,
-  15: 500,
-  16: 401,
 };
 
 /** The type of ZITADEL's error detail, without `type.googleapis.com/` (Connect's wire form). */

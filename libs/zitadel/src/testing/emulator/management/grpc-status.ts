@@ -14,8 +14,8 @@ export const GrpcCode = {
   unauthenticated: 16,
 } as const;
 
-/** grpc-gateway's `HTTPStatusFromCode`. */
-const HTTP_STATUS: Readonly<Record<number, number>> = {
+/** grpc-gateway's `HTTPStatusFromCode`; Connect's `codeToHTTP` is the same table. */
+export const HTTP_STATUS: Readonly<Record<number, number>> = {
   1: 499,
   2: 500,
   3: 400,

@@ -3,7 +3,7 @@ import type { OrgRecord } from '../../emulator-store.js';
 import { authenticate, hasPermission, ORG_MEMBER_ROLES } from '../../management/authorization.js';
 import { checkString, type Call } from '../../management/call.js';
 import { GrpcCode, GrpcFailure } from '../../management/grpc-status.js';
-import { listPage, readListQuery, textQuery } from '../../management/list-query.js';
+import { listPage, readListQuery, TEXT_QUERY_METHODS, textQuery } from '../../management/list-query.js';
 import { MetaKey } from '../../management/management-state.js';
 import type { ProtoMessage } from '../../management/proto-json.js';
 import { detailsV2 } from '../../management/views.js';
@@ -83,16 +83,6 @@ const ORG_STATES = [
   'ORGANIZATION_STATE_REMOVED',
 ] as const;
 const FIELD_NAMES = ['ORGANIZATION_FIELD_NAME_UNSPECIFIED', 'ORGANIZATION_FIELD_NAME_NAME'] as const;
-const TEXT_METHODS_V2 = [
-  'TEXT_QUERY_METHOD_EQUALS',
-  'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',
-  'TEXT_QUERY_METHOD_STARTS_WITH',
-  'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
-  'TEXT_QUERY_METHOD_CONTAINS',
-  'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
-  'TEXT_QUERY_METHOD_ENDS_WITH',
-  'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE',
-] as const;
 
 /** A `zitadel.org.v2.SearchQuery` as a predicate (`orgQueryToQuery`), with its `validate.rules`. */
 function orgFilter(query: ProtoMessage, defaultOrgId: string): (org: OrgRecord) => boolean {
@@ -105,7 +95,7 @@ function orgFilter(query: ProtoMessage, defaultOrgId: string): (org: OrgRecord) 
   ]);
   const checkText = (message: string, field: string, proto: string) => {
     checkString(message, proto, value.string(field), { min: 1, max: 200 });
-    value.enum('method', TEXT_METHODS_V2);
+    value.enum('method', TEXT_QUERY_METHODS);
     return textQuery(value, field);
   };
   switch (name) {
