@@ -92,3 +92,12 @@ export {
   type ZitadelConnectCode,
   type ZitadelErrorDetail,
 } from './errors/management-api.error.js';
+
+// Actions v2: ZITADEL's signed calls to targets.
+export {
+  verifyZitadelSignature,
+  ZITADEL_SIGNATURE_HEADER,
+  type VerifySignatureOptions,
+  type VerifiedZitadelSignature,
+} from './actions/verify-signature.js';
+export { ZitadelSignatureError, type SignatureRejection } from './errors/signature.error.js';
