@@ -5,7 +5,7 @@ import { ZitadelSignatureError } from '../errors/signature.error.js';
 export const ZITADEL_SIGNATURE_HEADER = 'zitadel-signature';
 
 /** ZITADEL's own default: a signature older than five minutes is refused. */
-export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
+const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** Options of {@link verifyZitadelSignature}. */
 export interface VerifySignatureOptions {

@@ -19,9 +19,18 @@ const DESCRIPTIONS: Readonly<Record<SignatureRejection, string>> = {
   mismatch: "The ZITADEL-Signature matches none of the target's signing keys",
 };
 
+/** The same reasons for a JWT or JWE payload (payload types `jwt` and `jwe`). */
+const PAYLOAD_DESCRIPTIONS: Readonly<Record<'malformed' | 'mismatch', string>> = {
+  malformed: 'The JWT/JWE payload is malformed',
+  mismatch: "The JWT/JWE payload is not signed with the instance's keys or not encrypted to this target's key",
+};
+
+/** What was checked: the `ZITADEL-Signature` header, or (payload types `jwt`, `jwe`) the body's own JWS/JWE. */
+export type SignaturePart = 'header' | 'payload';
+
 /**
  * A call that claims to come from ZITADEL (an Actions v2 target call) does not carry a valid
- * `ZITADEL-Signature`. `@ZitadelAction()` routes answer it with 401.
+ * signature. `@ZitadelAction()` routes answer it with 401, and `replayed` calls too (`stale`).
  *
  * The message is one of a few fixed sentences (see `reason`): never a key, the header or the body.
  */
@@ -31,7 +40,17 @@ export class ZitadelSignatureError extends ZitadelError {
   constructor(
     /** Why, as a stable keyword. */
     readonly reason: SignatureRejection,
+    /** Which signature: the header (every payload type) or the JWT/JWE body. */
+    readonly part: SignaturePart = 'header',
+    /** A genuine signature seen before (the replay guard); `reason` is then `stale`. */
+    readonly replayed = false,
   ) {
-    super(DESCRIPTIONS[reason]);
+    super(
+      replayed
+        ? 'The ZITADEL-Signature was used before (a replayed call)'
+        : part === 'payload' && (reason === 'malformed' || reason === 'mismatch')
+          ? PAYLOAD_DESCRIPTIONS[reason]
+          : DESCRIPTIONS[reason],
+    );
   }
 }
