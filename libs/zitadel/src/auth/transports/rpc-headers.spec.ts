@@ -90,13 +90,14 @@ describe('rpcHeadersOf: the headers of each Nest transport, by shape', () => {
   });
 });
 
-describe('rpcTransport', () => {
-  const rpc = (data: unknown, context: unknown) => {
-    const host = new ExecutionContextHost([data, context]);
-    host.setType('rpc');
-    return host;
-  };
+/** The execution context Nest builds for a microservice handler. */
+function rpc(data: unknown, context: unknown): ExecutionContextHost {
+  const host = new ExecutionContextHost([data, context]);
+  host.setType('rpc');
+  return host;
+}
 
+describe('rpcTransport', () => {
   it('reads the bearer token of the metadata by the HTTP rules', () => {
     const context = rpc({}, grpc([['authorization', 'Bearer abc']]));
     expect(rpcTransport.token(rpcTransport.request(context), context)).toBe('abc');
