@@ -143,9 +143,12 @@ export function rpcGuardSuite(current: () => RpcSuiteContext): void {
     expect(await ctx().caller.send('org.header', {}, other)).toEqual(refusal(403, 'forbidden', 'Missing role'));
   });
 
-  it('answers 503 unavailable when ZITADEL cannot be asked, never a pass', async () => {
+  it.each([
+    ['answers 500', { endpoint: 'introspect', status: 500 }],
+    ['drops the connection', { endpoint: 'introspect', drop: true }],
+  ] as const)('answers 503 unavailable when ZITADEL %s, never a pass', async (_name, fault) => {
     const opaque = await token('admin', 'opaque');
-    ctx().scenario.zitadel.injectFault({ endpoint: 'introspect', status: 500 });
+    ctx().scenario.zitadel.injectFault(fault);
     expect(await ctx().caller.send('whoami', {}, { token: opaque })).toEqual(
       refusal(503, 'unavailable', 'Access tokens cannot be checked right now'),
     );
