@@ -60,7 +60,8 @@ export class RedisServer {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free right now (for servers that cannot listen on port 0 and tell theirs). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

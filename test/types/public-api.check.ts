@@ -272,3 +272,19 @@ export function actionsApi(rawBody: Buffer, header: string | undefined): string 
   void [keyIndex, answer, forwarded, options, route, reason];
   return `${timestamp}`;
 }
+
+// Microservices: a guard subclass reading the token from the message, and the refusal a caller reads.
+@Injectable()
+export class MessageTokenGuard extends ZitadelAuthGuard {
+  protected override extractToken(request: api.ZitadelRequest | undefined, context: ExecutionContext) {
+    const token: string | undefined = api.bearerTokenOf(context.switchToRpc().getData<{ auth?: unknown }>().auth);
+    return token ?? super.extractToken(request, context);
+  }
+}
+export function readRefusal(refusal: api.ZitadelRpcRefusal): string {
+  const known: 401 | 403 | 503 = refusal.status;
+  // @ts-expect-error a refusal's code is one of four keywords
+  const wrong: api.ZitadelRpcRefusal = { status: 401, code: 'denied', message: '' };
+  void wrong;
+  return `${known} ${refusal.code}: ${refusal.message}`;
+}

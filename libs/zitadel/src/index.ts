@@ -67,6 +67,9 @@ export {
 } from './auth/roles.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export type { ZitadelRequest } from './auth/request-context.js';
+// Microservices (README "Microservices"): what a refused caller reads, and the token rules for a custom extractToken.
+export type { ZitadelRpcRefusal } from './auth/transports/rpc-refusal.js';
+export { bearerTokenOf } from './auth/transports/bearer-token-of.js';
 
 export { ZitadelError, type ZitadelErrorCode } from './errors/zitadel.error.js';
 export { ZitadelConfigurationError, type ConfigurationIssue } from './errors/configuration.error.js';

@@ -1,11 +1,13 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { GuardTransport } from './guard-transport.js';
 import { httpTransport } from './http-transport.js';
+import { rpcTransport } from './rpc-transport.js';
 
 /** The transports the guard knows, by `context.getType()`. */
 const TRANSPORTS: Readonly<Record<string, GuardTransport>> = {
   http: httpTransport,
   graphql: httpTransport,
+  rpc: rpcTransport,
 };
 
 /** How to read a call of the context's transport; a transport the guard does not know carries no token. */
