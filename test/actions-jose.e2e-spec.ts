@@ -32,6 +32,12 @@ const sign = (body: string): string => {
   return `t=${t},v1=${createHmac('sha256', SIGNING_KEY).update(`${t}.${body}`).digest('hex')}`;
 };
 
+/** ZITADEL's payloadJWE: the JWS encrypted to the target's public key. */
+const jwe = async (inner: string, publicKey = target.publicKey): Promise<string> =>
+  new CompactEncrypt(new TextEncoder().encode(inner))
+    .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'target-key', typ: 'JWT', cty: 'JWT' })
+    .encrypt(publicKey);
+
 /** What the handlers saw: a refused call must leave no trace here. */
 const seen: { route: string; payload: unknown }[] = [];
 
@@ -112,11 +118,6 @@ describe.each(PLATFORMS)('JWT and JWE payloads over %s', (platform) => {
   let running: Running;
   /** The instance's web key signs the context, as ZITADEL's payloadJWT does. */
   const jws = (claims: Record<string, unknown> = CONTEXT): Promise<string> => issuer.sign(claims, { typ: 'JWT' });
-  const jwe = async (inner: string, publicKey = target.publicKey): Promise<string> =>
-    new CompactEncrypt(new TextEncoder().encode(inner))
-      .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'target-key', typ: 'JWT', cty: 'JWT' })
-      .encrypt(publicKey);
-
   beforeAll(async () => {
     issuer = await startHostileIssuer();
     running = await boot(platform, issuer.issuer);
