@@ -100,7 +100,9 @@ async function boot(platform: Platform, issuer: string): Promise<Running> {
   const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
     logger: new RecordingLogger(),
   });
-  useZitadelActionBodyParser(app, { paths: ['/zitadel'] });
+  // --- README: "JWT and JWE payloads" ---
+  useZitadelActionBodyParser(app, { paths: ['/zitadel'] }); // limit: 1 MiB by default
+  // --- end of README snippet ---
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}` };
