@@ -272,3 +272,11 @@ export function actionsApi(rawBody: Buffer, header: string | undefined): string 
   void [keyIndex, answer, forwarded, options, route, reason];
   return `${timestamp}`;
 }
+
+// Actions v2: receiving JWT/JWE bodies (Express or Fastify apps alike).
+export function actionBodies(app: import('@nestjs/common').INestApplication): void {
+  const parser: api.ZitadelActionBodyParserOptions = { paths: ['/zitadel'], limit: 65_536 };
+  api.useZitadelActionBodyParser(app, parser);
+  // @ts-expect-error paths are required
+  api.useZitadelActionBodyParser(app, {});
+}
