@@ -107,10 +107,21 @@ export class ZitadelActionVerifier {
     }
     if (typeof source !== 'function') return source;
     const view: ZitadelActionCallRequest = { headers: request.headers, url: request.originalUrl ?? request.url };
-    const keys = await source(view);
+    const keys: unknown = await source(view);
+    const list: unknown = typeof keys === 'string' ? [keys] : keys;
+    if (!Array.isArray(list) || !list.every((key) => typeof key === 'string' && key !== '')) {
+      throw new ZitadelConfigurationError([
+        {
+          path: 'actions.signingKeys',
+          message:
+            'a signing-key resolver must return non-empty keys (a string or an array), or [] for a request ' +
+            'of no target it serves (is the environment variable set?)',
+        },
+      ]);
+    }
     // A resolver that knows no key for this request: not a call of any target it serves.
-    if (keys.length === 0) throw new ZitadelSignatureError('mismatch');
-    return keys;
+    if (list.length === 0) throw new ZitadelSignatureError('mismatch');
+    return list as readonly string[];
   }
 
   private replayGuardFor(options: ZitadelActionOptions): ReplayGuard | undefined {
