@@ -6,7 +6,7 @@
 // run here as they are printed.
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Controller, Module, Post, type INestApplication } from '@nestjs/common';
+import { Controller, Logger, Module, Post, type INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -228,16 +228,17 @@ describe('README: verifyZitadelSignature', () => {
   it('verifies and refuses as printed', () => {
     const rawBody = Buffer.from(EVENT);
     const header = sign(MODULE_KEY, 1_760_000_000, EVENT);
+    const logger = new Logger('ZitadelHooks');
     // --- README snippet ---
     try {
       const { timestamp } = verifyZitadelSignature(rawBody, header, [MODULE_KEY], {
         toleranceSeconds: 300,
         now: 1_760_000_000_000,
       });
-      console.info(`signed by ZITADEL at ${new Date(timestamp * 1000).toISOString()}`);
+      logger.log(`signed by ZITADEL at ${new Date(timestamp * 1000).toISOString()}`);
     } catch (error) {
       if (!(error instanceof ZitadelSignatureError)) throw error;
-      console.warn(`refused: ${error.reason}`); // missing | malformed | stale | mismatch
+      logger.warn(`refused: ${error.reason}`); // missing | malformed | stale | mismatch
     }
     // --- end of README snippet ---
     expect(() => verifyZitadelSignature(rawBody, header, ['other'], { now: 1_760_000_000_000 })).toThrow(

@@ -288,3 +288,11 @@ export function readRefusal(refusal: api.ZitadelRpcRefusal): string {
   void wrong;
   return `${known} ${refusal.code}: ${refusal.message}`;
 }
+
+// Actions v2: receiving JWT/JWE bodies (Express or Fastify apps alike).
+export function actionBodies(app: import('@nestjs/common').INestApplication): void {
+  const parser: api.ZitadelActionBodyParserOptions = { paths: ['/zitadel'], limit: 65_536 };
+  api.useZitadelActionBodyParser(app, parser);
+  // @ts-expect-error paths are required
+  api.useZitadelActionBodyParser(app, {});
+}

@@ -105,8 +105,7 @@ export {
 } from './actions/verify-signature.js';
 export { ZitadelAction } from './actions/zitadel-action.decorator.js';
 export { ZitadelActionPayload } from './actions/action-payload.decorator.js';
-export { ZitadelActionGuard } from './actions/action.guard.js';
-export { ZitadelActionVerifier, type VerifiedZitadelCall } from './actions/action-verifier.service.js';
+export { useZitadelActionBodyParser, type ZitadelActionBodyParserOptions } from './actions/action-body-parser.js';
 export type { ZitadelActionOptions, ZitadelPayloadType } from './actions/zitadel-action.options.js';
 export type {
   ZitadelEventPayload,

@@ -51,6 +51,7 @@ export interface ZitadelFunctionAnswerParts {
 /**
  * Builds a function target's answer: `append_claims`, `append_log_claims`, `set_user_metadata`.
  *
+ * @throws {RangeError} a metadata entry has an empty key or value (ZITADEL would not set it).
  * @example
  * return zitadelFunctionAnswer({ claims: { tenant: 'acme' }, logClaims: ['tenant added'] });
  */
@@ -61,12 +62,23 @@ export function zitadelFunctionAnswer(parts: ZitadelFunctionAnswerParts): Zitade
   }
   if (parts.logClaims !== undefined) answer.append_log_claims = [...parts.logClaims];
   if (parts.metadata !== undefined) {
-    answer.set_user_metadata = Object.entries(parts.metadata).map(([key, value]) => ({
-      key,
-      value: (typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value)).toString('base64'),
-    }));
+    answer.set_user_metadata = Object.entries(parts.metadata).map(([key, value]) => metadataEntry(key, value));
   }
   return answer;
+}
+
+/**
+ * One `set_user_metadata` entry. ZITADEL reads `value` as Go reads `[]byte` from JSON (standard
+ * base64, padded) and refuses an empty key or value only in a log claim, so both are refused here.
+ */
+function metadataEntry(key: string, value: string | Uint8Array): ZitadelSetUserMetadata {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+  if (key === '' || bytes.length === 0) {
+    throw new RangeError(
+      `"metadata" entries need a non-empty key and value (ZITADEL would not set ${key === '' ? 'an empty key' : JSON.stringify(key)}): leave it out instead`,
+    );
+  }
+  return { key, value: bytes.toString('base64') };
 }
 
 /**

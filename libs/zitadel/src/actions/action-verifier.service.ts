@@ -39,7 +39,8 @@ const RAW_BODY_MISSING = new ZitadelConfigurationError([
     path: 'rawBody',
     message:
       '@ZitadelAction() routes check the signature over the raw request body: create the app with ' +
-      'NestFactory.create(AppModule, { rawBody: true }) (Express or Fastify)',
+      'NestFactory.create(AppModule, { rawBody: true }) (Express or Fastify), or call ' +
+      "useZitadelActionBodyParser(app, { paths: ['/your-action-prefix'] }) before app.listen()",
   },
 ]);
 
@@ -48,7 +49,8 @@ const RAW_BODY_MISSING = new ZitadelConfigurationError([
  * over the raw body (the route's keys, else the module's `actions.signingKeys`), the tolerance
  * against the module's clock, the optional replay guard, and for `jwt`/`jwe` targets the body's
  * own signature (the instance's JWKS) and encryption (`actions.decryptionKey`). A provider of
- * `ZitadelModule`, used by `ZitadelActionGuard`; usable directly, e.g. from a middleware.
+ * `ZitadelModule`, used by `ZitadelActionGuard`. Internal, not an override point: outside a guard,
+ * `verifyZitadelSignature()` is the public check.
  */
 @Injectable()
 export class ZitadelActionVerifier {
@@ -105,10 +107,21 @@ export class ZitadelActionVerifier {
     }
     if (typeof source !== 'function') return source;
     const view: ZitadelActionCallRequest = { headers: request.headers, url: request.originalUrl ?? request.url };
-    const keys = await source(view);
+    const keys: unknown = await source(view);
+    const list: unknown = typeof keys === 'string' ? [keys] : keys;
+    if (!Array.isArray(list) || !list.every((key) => typeof key === 'string' && key !== '')) {
+      throw new ZitadelConfigurationError([
+        {
+          path: 'actions.signingKeys',
+          message:
+            'a signing-key resolver must return non-empty keys (a string or an array), or [] for a request ' +
+            'of no target it serves (is the environment variable set?)',
+        },
+      ]);
+    }
     // A resolver that knows no key for this request: not a call of any target it serves.
-    if (keys.length === 0) throw new ZitadelSignatureError('mismatch');
-    return keys;
+    if (list.length === 0) throw new ZitadelSignatureError('mismatch');
+    return list as readonly string[];
   }
 
   private replayGuardFor(options: ZitadelActionOptions): ReplayGuard | undefined {

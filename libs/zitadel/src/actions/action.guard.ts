@@ -19,15 +19,15 @@ import { ZitadelActionMetadata } from './zitadel-action.metadata.js';
  * {@link ZitadelActionVerifier}) before the handler runs. A refused call is answered 401 (the
  * reason in the body, one fixed sentence); the JWKS unreachable (`jwt`/`jwe` targets) 503; a
  * set-up mistake (no `rawBody: true`, no signing keys) throws a `ZitadelConfigurationError`,
- * answered 500 and logged with its fix.
+ * answered 500 and logged with its fix. Internal: `@ZitadelAction()` applies it.
  */
 @Injectable()
 export class ZitadelActionGuard implements CanActivate {
-  protected readonly logger = new Logger('ZitadelActionGuard');
+  private readonly logger = new Logger('ZitadelActionGuard');
 
   constructor(
-    protected readonly reflector: Reflector,
-    protected readonly verifier: ZitadelActionVerifier,
+    private readonly reflector: Reflector,
+    private readonly verifier: ZitadelActionVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -409,6 +409,10 @@ function replayGuardOption(
 ): { readonly maxEntries: number; readonly store: Keyv | undefined } | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return { maxEntries: 10_000, store: undefined };
+  if (!isRecord(value)) {
+    issues.add(path, 'must be true, false or { maxEntries } / { store } (a Keyv store shared by instances)');
+    return undefined;
+  }
   const read = readSection(value, { maxEntries: entries(10_000, false), store: keyvStore }, path, issues);
   if (read.store !== undefined && isRecord(value) && value['maxEntries'] !== undefined) {
     issues.add(
