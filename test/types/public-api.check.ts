@@ -252,3 +252,23 @@ export async function v2Calls(zitadelApi: api.ZitadelApi): Promise<string> {
   void wrong;
   return user?.username ?? '';
 }
+
+// Actions v2: the verifier's result and errors, the answer builders, the module option.
+export function actionsApi(rawBody: Buffer, header: string | undefined): string {
+  const { timestamp, keyIndex }: api.VerifiedZitadelSignature = api.verifyZitadelSignature(rawBody, header, ['key']);
+  // @ts-expect-error keys are strings
+  api.verifyZitadelSignature(rawBody, header, [1]);
+  const answer: api.ZitadelFunctionAnswer = api.zitadelFunctionAnswer({ claims: { tenant: 'acme' } });
+  const forwarded: api.ZitadelForwardedError = api.zitadelForwardedError(403, 'closed');
+  const options: api.ZitadelModuleOptions = {
+    issuer: 'https://acme.zitadel.cloud',
+    actions: { signingKeys: (request) => (request.url === '/a' ? ['a'] : []), toleranceSeconds: 60, replayGuard: true },
+  };
+  // @ts-expect-error not a payload type
+  const route: api.ZitadelActionOptions = { payloadType: 'xml' };
+  const error: unknown = undefined;
+  const reason: api.SignatureRejection | undefined =
+    error instanceof api.ZitadelSignatureError ? error.reason : undefined;
+  void [keyIndex, answer, forwarded, options, route, reason];
+  return `${timestamp}`;
+}

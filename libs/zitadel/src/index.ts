@@ -92,3 +92,42 @@ export {
   type ZitadelConnectCode,
   type ZitadelErrorDetail,
 } from './errors/management-api.error.js';
+
+// Actions v2: ZITADEL's signed calls to targets.
+export {
+  verifyZitadelSignature,
+  ZITADEL_SIGNATURE_HEADER,
+  type VerifySignatureOptions,
+  type VerifiedZitadelSignature,
+} from './actions/verify-signature.js';
+export { ZitadelAction } from './actions/zitadel-action.decorator.js';
+export { ZitadelActionPayload } from './actions/action-payload.decorator.js';
+export { ZitadelActionGuard } from './actions/action.guard.js';
+export { ZitadelActionVerifier, type VerifiedZitadelCall } from './actions/action-verifier.service.js';
+export type { ZitadelActionOptions, ZitadelPayloadType } from './actions/zitadel-action.options.js';
+export type {
+  ZitadelEventPayload,
+  ZitadelRequestCallPayload,
+  ZitadelResponseCallPayload,
+  ZitadelFunctionName,
+  ZitadelFunctionContext,
+  ZitadelSamlFunctionContext,
+  ZitadelFunctionUserGrant,
+} from './actions/action-payloads.js';
+export {
+  zitadelFunctionAnswer,
+  zitadelForwardedError,
+  type ZitadelFunctionAnswer,
+  type ZitadelFunctionAnswerParts,
+  type ZitadelSamlFunctionAnswer,
+  type ZitadelAppendClaim,
+  type ZitadelSetUserMetadata,
+  type ZitadelForwardedError,
+} from './actions/action-answers.js';
+export type {
+  ZitadelActionsOptions,
+  ZitadelSigningKeys,
+  ZitadelActionCallRequest,
+  ZitadelReplayGuardOptions,
+} from './config/zitadel-options.interface.js';
+export { ZitadelSignatureError, type SignatureRejection, type SignaturePart } from './errors/signature.error.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ZitadelActionVerifier } from './actions/action-verifier.service.js';
 import { ZitadelApi } from './api/zitadel-api.js';
 import { ZitadelTokenValidator } from './auth/token-validator.js';
 import { IntrospectionService } from './introspection/introspection.service.js';
@@ -37,6 +38,7 @@ import { zitadelProviders } from './zitadel.providers.js';
     JwksCache,
     ZitadelManagementClient,
     ZitadelApi,
+    ZitadelActionVerifier,
   ],
 })
 export class ZitadelModule extends ZitadelConfigurableModule {}

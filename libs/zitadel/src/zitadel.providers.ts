@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { ZitadelActionVerifier } from './actions/action-verifier.service.js';
 import { ZitadelApi } from './api/zitadel-api.js';
 import { ZitadelTokenValidator } from './auth/token-validator.js';
 import type { ResolvedZitadelConfig } from './config/resolved-config.js';
@@ -50,4 +51,5 @@ export const zitadelProviders: Provider[] = [
   ZitadelTokenValidator,
   ZitadelManagementClient,
   ZitadelApi,
+  ZitadelActionVerifier,
 ];

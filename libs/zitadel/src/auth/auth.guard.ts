@@ -12,12 +12,13 @@ import {
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { ZitadelTokenInvalidError } from '../errors/token-invalid.error.js';
 import { ZitadelError } from '../errors/zitadel.error.js';
-import { extractBearerToken } from './bearer-token.js';
 import { Public } from './public.decorator.js';
-import { paramsOf, requestOf, responseOf, type ZitadelRequest } from './request-context.js';
+import { responseOf, type ZitadelRequest } from './request-context.js';
 import { RolesMetadata, type RolesRequirement } from './roles.decorator.js';
 import { ZitadelTokenValidator } from './token-validator.js';
 import { ZitadelUser } from './zitadel-user.js';
+import type { GuardRefusal } from './transports/guard-transport.js';
+import { transportOf } from './transports/transport-of.js';
 import { describeError } from '../shared/describe-error.js';
 import { remoteText } from '../shared/remote-text.js';
 
@@ -82,7 +83,7 @@ export class ZitadelAuthGuard implements CanActivate {
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.getRoutePolicy(context);
-    const request = requestOf(context);
+    const request = transportOf(context).request(context);
     if (!policy.public && this.servesCacheHits) {
       const user = this.cachedUser(request, context);
       if (user !== undefined && (policy.roles === undefined || this.hasRequiredRoles(user, policy.roles, context))) {
@@ -102,19 +103,23 @@ export class ZitadelAuthGuard implements CanActivate {
       await this.attachOptionalUser(request, context);
       return true;
     }
+    let token: string | undefined;
     let user: ZitadelUser;
     try {
-      const token = this.extractToken(request, context);
-      if (token === undefined) throw this.unauthorized(context, undefined);
+      token = this.extractToken(request, context);
+    } catch (error) {
+      throw await this.toRefusal(error, context);
+    }
+    if (token === undefined) throw await this.refuse({ kind: 'missing-token' }, context);
+    try {
       user = await this.resolveUser(token, context);
     } catch (error) {
-      throw this.toHttpException(error, context);
+      throw await this.toRefusal(error, context);
     }
     if (request !== undefined) request.user = user;
     if (policy.roles !== undefined && !this.hasRequiredRoles(user, policy.roles, context)) {
       this.logger.debug(this.describeMissingRoles(user, policy.roles, context));
-      this.challenge(context, 'error="insufficient_scope"');
-      throw new ForbiddenException('Missing role');
+      throw await this.refuse({ kind: 'missing-role' }, context);
     }
     return true;
   }
@@ -137,12 +142,13 @@ export class ZitadelAuthGuard implements CanActivate {
   }
 
   /**
-   * The bearer token of the request, or `undefined` when it carries none.
+   * The access token of the call, or `undefined` when it carries none: over HTTP and GraphQL the
+   * bearer token of the `Authorization` header; other transports read theirs (see the README).
    *
-   * @throws {ZitadelTokenInvalidError} the `Authorization` header is malformed (answered 401).
+   * @throws {ZitadelTokenInvalidError} the credentials are malformed (answered 401).
    */
-  protected extractToken(request: ZitadelRequest | undefined, _context: ExecutionContext): string | undefined {
-    return extractBearerToken(request);
+  protected extractToken(request: ZitadelRequest | undefined, context: ExecutionContext): string | undefined {
+    return transportOf(context).token(request, context);
   }
 
   /**
@@ -168,13 +174,17 @@ export class ZitadelAuthGuard implements CanActivate {
       : requirement.roles.some((role) => user.hasRole(role, orgId));
   }
 
-  /** The organisation an organisation-scoped `@Roles` names, from a route parameter (GraphQL: argument) or a header. */
+  /**
+   * The organisation an organisation-scoped `@Roles` names, from a route parameter (GraphQL: an
+   * argument; other transports: see the README) or a header.
+   */
   protected getOrganizationId(requirement: RolesRequirement, context: ExecutionContext): string | undefined {
-    const request = requestOf(context);
+    const transport = transportOf(context);
+    const request = transport.request(context);
     const source = requirement.org;
     const value =
       source?.param !== undefined
-        ? paramsOf(context, request)?.[source.param]
+        ? transport.params(request, context)?.[source.param]
         : source?.header !== undefined
           ? request?.headers[source.header]
           : undefined;
@@ -235,9 +245,10 @@ export class ZitadelAuthGuard implements CanActivate {
     return `Answering 403: the route needs ${needed}${from}; the token has ${held.length === 0 ? 'no roles of the project' : `the roles ${held.join(', ')}`}`;
   }
 
-  private toHttpException(error: unknown, context: ExecutionContext): HttpException {
+  /** What to throw for an error met while finding or checking the token. */
+  private async toRefusal(error: unknown, context: ExecutionContext): Promise<unknown> {
     if (error instanceof HttpException) return error;
-    if (error instanceof ZitadelTokenInvalidError) return this.unauthorized(context, error);
+    if (error instanceof ZitadelTokenInvalidError) return this.refuse({ kind: 'invalid-token', error }, context);
     if (error instanceof ZitadelError) {
       this.logger.warn(`Access token not checked, answering 503: ${error.message}`);
     } else {
@@ -246,7 +257,27 @@ export class ZitadelAuthGuard implements CanActivate {
         error instanceof Error ? error.stack : undefined,
       );
     }
-    return new ServiceUnavailableException('Access tokens cannot be checked right now');
+    return this.refuse({ kind: 'unavailable' }, context);
+  }
+
+  /** The answer of the context's transport to a refusal; HTTP exceptions unless the transport has its own. */
+  private async refuse(refusal: GuardRefusal, context: ExecutionContext): Promise<Error> {
+    const transport = transportOf(context);
+    return transport.refuse === undefined ? this.httpRefusal(refusal, context) : transport.refuse(refusal, context);
+  }
+
+  private httpRefusal(refusal: GuardRefusal, context: ExecutionContext): HttpException {
+    switch (refusal.kind) {
+      case 'missing-token':
+        return this.unauthorized(context, undefined);
+      case 'invalid-token':
+        return this.unauthorized(context, refusal.error);
+      case 'missing-role':
+        this.challenge(context, 'error="insufficient_scope"');
+        return new ForbiddenException('Missing role');
+      case 'unavailable':
+        return new ServiceUnavailableException('Access tokens cannot be checked right now');
+    }
   }
 
   private unauthorized(context: ExecutionContext, error: ZitadelTokenInvalidError | undefined): UnauthorizedException {

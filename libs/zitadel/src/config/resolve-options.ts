@@ -1,5 +1,6 @@
 import { ZitadelConfigurationError } from '../errors/configuration.error.js';
 import { ZitadelKeyFileError } from '../errors/key-file.error.js';
+import { createPrivateKey, KeyObject } from 'node:crypto';
 import { isRecord } from '../shared/is-record.js';
 import { parseApplicationKey, parseServiceUserKey, readKeySource, type KeySource } from '../keys/key-file.parser.js';
 import type { Keyv } from 'keyv';
@@ -28,8 +29,10 @@ import type {
   ServiceUserCredentials,
   TokenValidationMode,
   ZitadelApiCodec,
+  ZitadelActionsOptions,
   ZitadelApiOptions,
   ZitadelHttpOptions,
+  ZitadelSigningKeys,
   ZitadelModuleOptions,
 } from './zitadel-options.interface.js';
 
@@ -52,6 +55,7 @@ const TOP_LEVEL_KEYS: { readonly [K in keyof Required<ZitadelModuleOptions>]: tr
   jwt: true,
   discovery: true,
   api: true,
+  actions: true,
   clock: true,
 };
 
@@ -93,6 +97,14 @@ const JWT = {
 const DISCOVERY = { trustedOrigins } satisfies Schema<DiscoveryOptions>;
 
 const API = { codec: oneOf<ZitadelApiCodec>(['json', 'binary'], 'json') } satisfies Schema<ZitadelApiOptions>;
+
+const ACTIONS = {
+  signingKeys: actionSigningKeys,
+  // ZITADEL's own verifier allows five minutes; an hour is the most that still bounds replays usefully.
+  toleranceSeconds: seconds(300, 0, 3600),
+  replayGuard: replayGuardOption,
+  decryptionKey: jweDecryptionKey,
+} satisfies Schema<ZitadelActionsOptions>;
 
 /** Every key of every credential form (a union's `keyof` would keep only the common ones). */
 type AllKeys<T> = T extends unknown ? keyof T : never;
@@ -151,6 +163,7 @@ export async function resolveZitadelOptions(
     realm: checkRealm(bag['realm'], issues),
     introspection,
     jwt: readSection(bag['jwt'], JWT, 'jwt', issues),
+    actions: readSection(bag['actions'], ACTIONS, 'actions', issues),
   };
   checkCrossField(bag, resolved, issues);
   if (issues.list.length > 0) throw new ZitadelConfigurationError(issues.list);
@@ -371,4 +384,60 @@ function checkCrossField(bag: Bag, resolved: ResolvedZitadelConfig, issues: Issu
       'bounds only the default in-memory store and has no effect with stores: remove one of the two',
     );
   }
+}
+
+/** Signing keys of Actions v2 targets: a non-empty string, a non-empty array of them, or a resolver function. */
+function actionSigningKeys(value: unknown, path: string, issues: Issues): ZitadelSigningKeys | undefined {
+  if (value === undefined || typeof value === 'function') return value as ZitadelSigningKeys | undefined;
+  const keys = typeof value === 'string' ? [value] : value;
+  if (Array.isArray(keys) && keys.length > 0 && keys.every((key) => typeof key === 'string' && key !== '')) {
+    return Object.freeze([...(keys as string[])]);
+  }
+  issues.add(
+    path,
+    value === '' || (Array.isArray(value) && value.includes(''))
+      ? 'must not be empty (got an empty key: is the environment variable set?)'
+      : "must be the target's signing key, a non-empty array of keys, or a function (request) => keys",
+  );
+  return undefined;
+}
+
+function replayGuardOption(
+  value: unknown,
+  path: string,
+  issues: Issues,
+): { readonly maxEntries: number; readonly store: Keyv | undefined } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { maxEntries: 10_000, store: undefined };
+  const read = readSection(value, { maxEntries: entries(10_000, false), store: keyvStore }, path, issues);
+  if (read.store !== undefined && isRecord(value) && value['maxEntries'] !== undefined) {
+    issues.add(
+      `${path}.maxEntries`,
+      'bounds only the default in-memory store and has no effect with store: remove one',
+    );
+  }
+  return read;
+}
+
+function keyvStore(value: unknown, path: string, issues: Issues): Keyv | undefined {
+  if (value === undefined) return undefined;
+  if (isKeyvLike(value)) return value as Keyv;
+  issues.add(path, 'must be a Keyv instance, e.g. new Keyv({ store: new KeyvRedis(url) })');
+  return undefined;
+}
+
+/** The JWE key: a private `KeyObject`, or PEM text loaded once (the key never appears in a message). */
+function jweDecryptionKey(value: unknown, path: string, issues: Issues): KeyObject | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof KeyObject && value.type === 'private') return value;
+  if (typeof value === 'string') {
+    try {
+      return createPrivateKey(value);
+    } catch {
+      issues.add(path, 'is not a PEM private key (PKCS#8 "BEGIN PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY")');
+      return undefined;
+    }
+  }
+  issues.add(path, 'must be a PEM private key or a private KeyObject (the key of the target registered for JWE)');
+  return undefined;
 }

@@ -2,7 +2,8 @@ import type { Keyv } from 'keyv';
 import type { ApplicationSigningKey, ServiceUserSigningKey } from '../keys/key-file.parser.js';
 import type { RetrySettings } from '../http/retry-policy.js';
 import type { Secret } from './secret.js';
-import type { TokenValidationMode, ZitadelApiCodec } from './zitadel-options.interface.js';
+import type { KeyObject } from 'node:crypto';
+import type { TokenValidationMode, ZitadelApiCodec, ZitadelSigningKeys } from './zitadel-options.interface.js';
 
 /** Outgoing credentials of the service user, validated and loaded. */
 export type ResolvedServiceUser =
@@ -43,6 +44,13 @@ export interface ResolvedZitadelConfig {
       readonly stores: readonly Keyv[] | undefined;
       readonly storeTimeoutMs: number;
     };
+  };
+  /** Actions v2 receiving: keys, tolerance, replay guard (`undefined`: off), JWE key. */
+  readonly actions: {
+    readonly signingKeys: ZitadelSigningKeys | undefined;
+    readonly toleranceSeconds: number;
+    readonly replayGuard: { readonly maxEntries: number; readonly store: Keyv | undefined } | undefined;
+    readonly decryptionKey: KeyObject | undefined;
   };
   readonly jwt: {
     readonly clockToleranceSeconds: number;

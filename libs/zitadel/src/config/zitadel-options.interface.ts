@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import type { ApplicationKey, ServiceUserKey } from '../keys/key-file.types.js';
 import type { ZitadelClock } from '../shared/clock.js';
@@ -168,6 +169,60 @@ export interface JwtValidationOptions {
   };
 }
 
+/** Where a route's signing keys come from: fixed keys, or a function of the incoming request (many targets). */
+export type ZitadelSigningKeys =
+  | string
+  | readonly string[]
+  | ((request: ZitadelActionCallRequest) => string | readonly string[] | Promise<string | readonly string[]>);
+
+/** What a signing-key resolver sees of the incoming call: enough to tell targets apart, nothing parsed from the body. */
+export interface ZitadelActionCallRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request path and query, e.g. `/zitadel/events?target=audit`. */
+  readonly url: string | undefined;
+}
+
+/** The remembered signatures of the replay guard. */
+export interface ZitadelReplayGuardOptions {
+  /** Signatures remembered in the default in-memory store (least recently used dropped first). @default 10000 */
+  maxEntries?: number;
+  /**
+   * A Keyv store shared between instances (e.g. Redis), replacing the in-memory one. Keys are
+   * `zitadel:action-replay:<sha256 of the signature header, base64url>`. Its check-then-set is not
+   * atomic: two instances receiving the same replay at the same instant may both accept it.
+   */
+  store?: Keyv;
+}
+
+/** Receiving ZITADEL's signed Actions v2 calls on `@ZitadelAction()` routes. */
+export interface ZitadelActionsOptions {
+  /**
+   * The signing keys of the targets (returned once by ZITADEL's `CreateTarget`), several during a
+   * rotation, or a function choosing them per request. A route's own `signingKeys` replace these.
+   */
+  signingKeys?: ZitadelSigningKeys;
+  /**
+   * How far a signature's timestamp may be from now, in seconds, both ways. A captured call can be
+   * replayed for this long (see `replayGuard`).
+   * @default 300
+   */
+  toleranceSeconds?: number;
+  /**
+   * Refuse a signature header seen before (within the tolerance): `true` for the defaults, or its
+   * settings. Off by default because ZITADEL's function calls (`preaccesstoken`, `preuserinfo`)
+   * carry no nonce: two genuine calls for the same user in the same second are byte-identical
+   * and would be refused. Event payloads are unique (they carry the event's sequence): turn it on
+   * for event targets, per route or here.
+   * @default false
+   */
+  replayGuard?: boolean | ZitadelReplayGuardOptions;
+  /**
+   * The private key of a target with `PAYLOAD_TYPE_JWE` (PEM, PKCS#8 or PKCS#1, or a `KeyObject`):
+   * ZITADEL encrypts to the public key registered on the target (RSA-OAEP-256 or ECDH-ES+A256KW).
+   */
+  decryptionKey?: string | KeyObject;
+}
+
 /**
  * Options of {@link ZitadelModule}. Validated once at bootstrap; every problem is reported at
  * once in a `ZitadelConfigurationError`.
@@ -218,6 +273,8 @@ export interface ZitadelModuleOptions {
   api?: ZitadelApiOptions;
   /** Where the endpoints named by the discovery document may be. */
   discovery?: DiscoveryOptions;
+  /** Actions v2: verifying the signed calls ZITADEL makes to `@ZitadelAction()` routes. */
+  actions?: ZitadelActionsOptions;
   /**
    * The time source of every cache, cooldown, token lifetime and retry wait. For tests: pass
    * `new ManualClock()` from `nestjs-zitadel/testing` and move time with `clock.advance(ms)`.

@@ -121,7 +121,11 @@ export class ZitadelManagementClient {
     return answer as unknown as ManagementApi.ImportHumanUserResponse;
   }
 
-  /** One page of the organisation's users (`POST /management/v1/users/_search`); see {@link iterateUsers} for all. */
+  /**
+   * One page of the organisation's users (`POST /management/v1/users/_search`); see {@link iterateUsers} for all.
+   * @deprecated ZITADEL deprecates v1 `ListUsers`: call `zitadel.user.v2.UserService/ListUsers` through
+   *   `ZitadelApi` (`api.paginate(api.client(UserService).listUsers, ...)`). Kept, unchanged, for existing code.
+   */
   async searchUsers(
     request: ManagementApi.ListUsersRequest = {},
     options?: ZitadelCallOptions,
@@ -129,7 +133,11 @@ export class ZitadelManagementClient {
     return this.searchPage('/management/v1/users/_search', request, options);
   }
 
-  /** Every user of the organisation matching `request.queries`, page by page (`query.limit` per page). */
+  /**
+   * Every user of the organisation matching `request.queries`, page by page (`query.limit` per page).
+   * @deprecated ZITADEL deprecates v1 `ListUsers`: page `zitadel.user.v2.UserService/ListUsers` with
+   *   `ZitadelApi.paginate`. Kept, unchanged, for existing code.
+   */
   iterateUsers(
     request: ManagementApi.ListUsersRequest = {},
     options?: ZitadelCallOptions,
@@ -140,6 +148,8 @@ export class ZitadelManagementClient {
   /**
    * A user of the organisation (`GET /management/v1/users/{id}`).
    * @throws {ZitadelNotFoundError} no such user in the organisation.
+   * @deprecated ZITADEL deprecates v1 `GetUserByID`: call `zitadel.user.v2.UserService/GetUserByID` through
+   *   `ZitadelApi`. Kept, unchanged, for existing code.
    */
   async getUserById(userId: string, options?: ZitadelCallOptions): Promise<ManagementApi.GetUserByIdResponse> {
     const { body: answer, checks } = await this.send(
@@ -256,6 +266,9 @@ export class ZitadelManagementClient {
   /**
    * Grants roles of a project to a user, by the organisation (`POST /management/v1/users/{userId}/grants`).
    * @throws {ZitadelAlreadyExistsError} the organisation granted this project to the user already.
+   * @deprecated ZITADEL deprecates v1 `AddUserGrant`: call
+   *   `zitadel.authorization.v2beta.AuthorizationService/CreateAuthorization` through `ZitadelApi`. Kept,
+   *   unchanged, for existing code.
    */
   async addUserGrant(
     userId: string,
@@ -272,7 +285,12 @@ export class ZitadelManagementClient {
     return answer as unknown as ManagementApi.AddUserGrantResponse;
   }
 
-  /** One page of the user grants the organisation gave (`POST /management/v1/users/grants/_search`). */
+  /**
+   * One page of the user grants the organisation gave (`POST /management/v1/users/grants/_search`).
+   * @deprecated ZITADEL deprecates v1 `ListUserGrants`: call
+   *   `zitadel.authorization.v2beta.AuthorizationService/ListAuthorizations` through `ZitadelApi`. Kept,
+   *   unchanged, for existing code.
+   */
   async listUserGrants(
     request: ManagementApi.ListUserGrantsRequest = {},
     options?: ZitadelCallOptions,
@@ -280,7 +298,12 @@ export class ZitadelManagementClient {
     return this.searchPage('/management/v1/users/grants/_search', request, options);
   }
 
-  /** Every user grant the organisation gave, page by page. */
+  /**
+   * Every user grant the organisation gave, page by page.
+   * @deprecated ZITADEL deprecates v1 `ListUserGrants`: page
+   *   `zitadel.authorization.v2beta.AuthorizationService/ListAuthorizations` with `ZitadelApi.paginate`.
+   *   Kept, unchanged, for existing code.
+   */
   iterateUserGrants(
     request: ManagementApi.ListUserGrantsRequest = {},
     options?: ZitadelCallOptions,

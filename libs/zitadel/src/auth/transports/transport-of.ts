@@ -1,0 +1,14 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { GuardTransport } from './guard-transport.js';
+import { httpTransport } from './http-transport.js';
+
+/** The transports the guard knows, by `context.getType()`. */
+const TRANSPORTS: Readonly<Record<string, GuardTransport>> = {
+  http: httpTransport,
+  graphql: httpTransport,
+};
+
+/** How to read a call of the context's transport; a transport the guard does not know carries no token. */
+export function transportOf(context: ExecutionContext): GuardTransport {
+  return TRANSPORTS[context.getType<string>()] ?? httpTransport;
+}
