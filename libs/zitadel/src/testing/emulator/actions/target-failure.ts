@@ -13,13 +13,12 @@ export class TargetFailure extends Error {
 }
 
 /**
- * A forwarded 4xx status as ZITADEL turns it into its error kind (`HTTPStatusCodeToZitadelError`)
- * and back into an HTTP status (`ZitadelErrorToHTTPStatusCode`): 412 becomes a precondition
- * failure (400); an unlisted 4xx is an unknown error (500).
+ * A forwarded 4xx status as ZITADEL turns it into its error kind (`HTTPStatusCodeToZitadelError`,
+ * `internal/api/http/error.go`) and back into an HTTP status (`ZitadelErrorToHTTPStatusCode`):
+ * 400, 401, 403, 404, 409 and 429 keep theirs; any other 4xx is an unknown error (500).
  */
 export function forwardedStatus(status: number): number {
-  if ([400, 401, 403, 404, 409, 429].includes(status)) return status;
-  return status === 412 ? 400 : 500;
+  return [400, 401, 403, 404, 409, 429].includes(status) ? status : 500;
 }
 
 /** A target that did not answer 2xx, or answered something ZITADEL could not read: precondition failed (400). */
