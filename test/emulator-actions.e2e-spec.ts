@@ -310,6 +310,15 @@ describe('functions', () => {
     const denied = await token();
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual({ error: 'invalid_request', error_description: 'no gold' });
+
+    // A 4xx ZITADEL has no error kind for is an unknown error: 500.
+    target.answer('/teapot', () => ({ status: 200, body: { forwardedStatusCode: 418, forwardedErrorMessage: 'tea' } }));
+    zitadel.actions.setExecution({ function: 'preaccesstoken' }, [
+      functionTarget('/teapot', { interruptOnError: true }).id,
+    ]);
+    const teapot = await token();
+    expect(teapot.status).toBe(500);
+    expect(await teapot.json()).toEqual({ error: 'server_error', error_description: 'tea' });
   });
 
   it('an interrupting preuserinfo failure makes introspection answer inactive', async () => {
