@@ -1,6 +1,15 @@
 // The public testing API of nestjs-zitadel (`nestjs-zitadel/testing`): every export is named here on purpose.
 export { ZitadelEmulator, ZitadelEmulatorError } from './emulator/zitadel-emulator.js';
 export { ManualClock } from './manual-clock.js';
+// Actions v2: the emulator calls targets (`emulator.actions`).
+export { EmulatorActions, EmulatorActionsError } from './emulator/actions/emulator-actions.js';
+export type {
+  AddTargetOptions,
+  EmulatorActionCall,
+  EmulatorExecutionCondition,
+  EmulatorTarget,
+  EmulatorTargetType,
+} from './emulator/actions/actions.types.js';
 export type {
   ZitadelEmulatorOptions,
   ServiceUserKeyFile,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { buildUserInfo, type UserInfoRequest } from './claims.js';
+import { runTokenFunction } from './actions/token-functions.js';
+import { buildUserInfo, type UserInfo, type UserInfoRequest } from './claims.js';
 import type { EmulatorStore, TokenRecord, UserRecord } from './emulator-store.js';
 import type { EmulatorClock } from './emulator.types.js';
 import { newId } from './ids.js';
@@ -57,6 +58,28 @@ export class AccessTokens {
 
   /** Creates a session and its access token (and ID token with `openid`). */
   issue(request: SessionRequest): IssuedTokens {
+    return this.complete(request, this.newSession(request), {}, {});
+  }
+
+  /**
+   * {@link issue} with the instance's functions: `preaccesstoken` for a JWT access token, then
+   * `preuserinfo` for the ID token, each adding claims (`createJWT`, `createIDToken`).
+   *
+   * @throws {TargetFailure} a target that interrupts on error failed: no token is issued.
+   */
+  async issueWithFunctions(request: SessionRequest): Promise<IssuedTokens> {
+    const session = this.newSession(request);
+    const access =
+      request.format === 'jwt'
+        ? await runTokenFunction(this.store, 'preaccesstoken', request.user, this.accessInfo(request, session.record))
+        : {};
+    const id = session.record.scope.includes('openid')
+      ? await runTokenFunction(this.store, 'preuserinfo', request.user, this.idInfo(request, session.record))
+      : {};
+    return this.complete(request, session, access, id);
+  }
+
+  private newSession(request: SessionRequest): { record: TokenRecord; sessionId: string } {
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
     const sessionId = newId(nowMs);
@@ -82,16 +105,26 @@ export class AccessTokens {
       format: request.format,
       revoked: false,
     };
+    return { record, sessionId };
+  }
+
+  /** Stores the session and signs its tokens; the functions' claims go beneath the built ones. */
+  private complete(
+    request: SessionRequest,
+    { record, sessionId }: { record: TokenRecord; sessionId: string },
+    accessExtras: Record<string, unknown>,
+    idExtras: Record<string, unknown>,
+  ): IssuedTokens {
     let accessToken: string;
     if (request.format === 'jwt') {
       this.store.tokens.set(record.tokenId, record);
-      accessToken = signJwt(this.keys.current, this.accessTokenClaims(request, record));
+      accessToken = signJwt(this.keys.current, { ...accessExtras, ...this.accessTokenClaims(request, record) });
     } else {
       accessToken = randomBytes(48).toString('base64url');
       this.store.addOpaqueToken(accessToken, record);
     }
     const idToken = record.scope.includes('openid')
-      ? signJwt(this.keys.current, this.idTokenClaims(request, record, accessToken, sessionId))
+      ? signJwt(this.keys.current, { ...idExtras, ...this.idTokenClaims(request, record, accessToken, sessionId) })
       : undefined;
     return { accessToken, record, idToken };
   }
@@ -124,15 +157,7 @@ export class AccessTokens {
    * differs (`currentProjectOnly`): it always asserts the introspecting API's project.
    */
   private accessTokenClaims(request: SessionRequest, record: TokenRecord): Record<string, unknown> {
-    const info = buildUserInfo(this.store, this.zitadelProjectId, {
-      user: request.user,
-      scope: record.scope,
-      projectId: request.roles.projectId,
-      projectRoleAssertion: request.roles.projectRoleAssertion,
-      userInfoAssertion: true,
-      currentProjectOnly: false,
-      roleAssertion: request.roles.accessTokenRoleAssertion,
-    });
+    const info = this.accessInfo(request, record);
     return {
       ...info.claims,
       iss: this.issuer(),
@@ -153,15 +178,7 @@ export class AccessTokens {
     accessToken: string,
     sessionId: string,
   ): Record<string, unknown> {
-    const info = buildUserInfo(this.store, this.zitadelProjectId, {
-      user: request.user,
-      scope: record.scope,
-      projectId: request.roles.projectId,
-      projectRoleAssertion: request.roles.projectRoleAssertion,
-      userInfoAssertion: request.user.kind === 'human',
-      currentProjectOnly: false,
-      roleAssertion: true,
-    });
+    const info = this.idInfo(request, record);
     const audience = record.audience.includes(record.clientId)
       ? record.audience
       : [...record.audience, record.clientId];
@@ -180,5 +197,31 @@ export class AccessTokens {
       at_hash: accessTokenHash(accessToken),
       sid: `V2_${sessionId}`,
     };
+  }
+
+  /** The user's claims for a JWT access token (`getUserInfo` with the access token's role assertion). */
+  private accessInfo(request: SessionRequest, record: TokenRecord): UserInfo {
+    return buildUserInfo(this.store, this.zitadelProjectId, {
+      user: request.user,
+      scope: record.scope,
+      projectId: request.roles.projectId,
+      projectRoleAssertion: request.roles.projectRoleAssertion,
+      userInfoAssertion: true,
+      currentProjectOnly: false,
+      roleAssertion: request.roles.accessTokenRoleAssertion,
+    });
+  }
+
+  /** The user's claims for an ID token. */
+  private idInfo(request: SessionRequest, record: TokenRecord): UserInfo {
+    return buildUserInfo(this.store, this.zitadelProjectId, {
+      user: request.user,
+      scope: record.scope,
+      projectId: request.roles.projectId,
+      projectRoleAssertion: request.roles.projectRoleAssertion,
+      userInfoAssertion: request.user.kind === 'human',
+      currentProjectOnly: false,
+      roleAssertion: true,
+    });
   }
 }

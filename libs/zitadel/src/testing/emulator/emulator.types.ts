@@ -51,6 +51,8 @@ export type EmulatorEndpoint =
 /** The emulator's time source: epoch milliseconds. `ManualClock` (`nestjs-zitadel/testing`) is one. */
 export interface EmulatorClock {
   now(): number;
+  /** When present (a `ManualClock` has it), Actions target timeouts wait on it instead of real time. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** Options of {@link ZitadelEmulator.start}. */
@@ -79,7 +81,8 @@ export interface ZitadelEmulatorOptions {
    * Where the emulator reads the time: token `iat`/`nbf`/`exp` and their expiry at introspection
    * and userinfo, key expiry, assertion checks, management dates, request log times, ids. Give the
    * same `ManualClock` to the emulator and to `ZitadelModule` (option `clock`) and a test moves
-   * time with `clock.advance(ms)` instead of waiting. Only `now()` is read.
+   * time with `clock.advance(ms)` instead of waiting. `now()` is read, and `sleep(ms)` when present
+   * (Actions target timeouts).
    * @default the real time (`Date.now()`)
    * @example
    * const clock = new ManualClock();

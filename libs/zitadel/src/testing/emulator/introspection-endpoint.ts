@@ -1,3 +1,5 @@
+import { runTokenFunction } from './actions/token-functions.js';
+import { TargetFailure } from './actions/target-failure.js';
 import { appKeyLookup } from './key-lookup.js';
 import { buildUserInfo } from './claims.js';
 import { parseClientCredentials, type ClientCredentials } from './client-authentication.js';
@@ -22,7 +24,10 @@ const INACTIVE = { active: false } as const;
  * (zitadel/zitadel `internal/api/oidc/introspect.go`, `Server.Introspect`: "we prioritize the
  * client error over the token error"; older releases kept whichever error came first).
  */
-export function introspectionEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+export async function introspectionEndpoint(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+): Promise<EmulatorResponse> {
   try {
     const form = parseForm(request);
     const credentials = parseClientCredentials(form, request.headers);
@@ -36,7 +41,7 @@ export function introspectionEndpoint(request: EmulatorRequest, context: Emulato
     // Only a failed client authentication is reported; anything else reads as an inactive token.
     if (client === 'unauthorized') return new OAuthFailure(400, 'unauthorized_client').toResponse();
     if (client === 'unknown') return jsonResponse(200, INACTIVE);
-    return jsonResponse(200, introspect(token, client, context));
+    return jsonResponse(200, await introspect(token, client, context));
   } catch (error) {
     if (error instanceof OAuthFailure) return error.toResponse();
     throw error;
@@ -73,7 +78,16 @@ function authenticateClient(
   return secretMatches(app.secretHash, credentials.clientSecret) ? app : 'unauthorized';
 }
 
-function introspect(token: string, client: AppRecord, context: EmulatorContext): Record<string, unknown> {
+/**
+ * The introspection answer; the `preuserinfo` function adds its claims (ZITADEL's introspection
+ * runs `userInfo` with the userinfo trigger), and a failing interrupting target makes the token
+ * read as inactive (ZITADEL answers every error but the client's with `active: false`).
+ */
+async function introspect(
+  token: string,
+  client: AppRecord,
+  context: EmulatorContext,
+): Promise<Record<string, unknown>> {
   const record = context.tokens.resolve(token);
   if (record === undefined || !record.audience.some((aud) => aud === client.clientId || aud === client.projectId))
     return INACTIVE;
@@ -88,8 +102,16 @@ function introspect(token: string, client: AppRecord, context: EmulatorContext):
     currentProjectOnly: true,
     roleAssertion: true,
   });
+  let added: Record<string, unknown>;
+  try {
+    added = await runTokenFunction(context.store, 'preuserinfo', user, info);
+  } catch (error) {
+    if (error instanceof TargetFailure) return INACTIVE;
+    throw error;
+  }
   const username = info.standard['preferred_username'];
   return {
+    ...added,
     ...info.claims,
     active: true,
     ...(record.scope.length > 0 ? { scope: record.scope.join(' ') } : {}),

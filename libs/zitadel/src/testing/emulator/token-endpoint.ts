@@ -1,4 +1,5 @@
 import type { IssuedTokens } from './access-tokens.js';
+import { TargetFailure } from './actions/target-failure.js';
 import { activePublicKey } from './key-lookup.js';
 import { parseClientCredentials } from './client-authentication.js';
 import type { EmulatorContext } from './emulator-context.js';
@@ -16,13 +17,13 @@ export const GRANT_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-beare
  * `POST /oauth/v2/token`: the JWT-profile grant and client credentials for service users, with
  * ZITADEL's checks, order and error answers. Other grant types answer `unsupported_grant_type`.
  */
-export function tokenEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+export async function tokenEndpoint(request: EmulatorRequest, context: EmulatorContext): Promise<EmulatorResponse> {
   try {
     const form = parseForm(request);
     // `tokensHandler` switches on `r.Form.Get("grant_type")`: the first value, unlike every other parameter.
     const grantType = form.first('grant_type');
-    if (grantType === GRANT_TYPE_JWT_BEARER) return jwtProfileGrant(form, context);
-    if (grantType === 'client_credentials') return clientCredentialsGrant(form, request, context);
+    if (grantType === GRANT_TYPE_JWT_BEARER) return await jwtProfileGrant(form, context);
+    if (grantType === 'client_credentials') return await clientCredentialsGrant(form, request, context);
     if (grantType === '') throw invalidRequest('grant_type missing');
     throw new OAuthFailure(400, 'unsupported_grant_type', `${grantType} not supported`);
   } catch (error) {
@@ -31,7 +32,7 @@ export function tokenEndpoint(request: EmulatorRequest, context: EmulatorContext
   }
 }
 
-function jwtProfileGrant(form: Form, context: EmulatorContext): EmulatorResponse {
+function jwtProfileGrant(form: Form, context: EmulatorContext): Promise<EmulatorResponse> {
   const assertion = form.get('assertion');
   if (assertion === '') throw invalidRequest('assertion missing');
   const { store } = context;
@@ -69,7 +70,11 @@ function assertionFailure(error: AssertionRejected, context: EmulatorContext): O
 }
 
 /** Client credentials: the service user is found by login name and its secret checked (`clientCredentialsAuth`). */
-function clientCredentialsGrant(form: Form, request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+function clientCredentialsGrant(
+  form: Form,
+  request: EmulatorRequest,
+  context: EmulatorContext,
+): Promise<EmulatorResponse> {
   const credentials = parseClientCredentials(form, request.headers);
   const user = context.store.userByLoginName(credentials.clientId);
   if (user === undefined) throw new OAuthFailure(400, 'invalid_client', 'client not found');
@@ -80,17 +85,21 @@ function clientCredentialsGrant(form: Form, request: EmulatorRequest, context: E
   return issueForServiceUser(user, form, context, ['pwd']);
 }
 
-/** The common end of both grants: scopes, audience, session, token response. */
-function issueForServiceUser(
+/**
+ * The common end of both grants: scopes, audience, session (with the `preaccesstoken` and
+ * `preuserinfo` functions), token response. A function target that interrupts on error fails
+ * the request as ZITADEL's `oidcError` answers it.
+ */
+async function issueForServiceUser(
   user: MachineUserRecord,
   form: Form,
   context: EmulatorContext,
   amr: string[],
-): EmulatorResponse {
+): Promise<EmulatorResponse> {
   const requested = splitScope(form.get('scope'), form.has('scope'));
   const scope = checkOrgScopes(validateScopes(requested), user, context.store);
   const lifetime = context.settings.accessTokenLifetimeSeconds;
-  const issued = context.tokens.issue({
+  const issuing = context.tokens.issueWithFunctions({
     user,
     clientId: user.userName,
     // The audience comes from the scopes as sent, before any was filtered out.
@@ -101,7 +110,12 @@ function issueForServiceUser(
     amr,
     roles: { projectId: '', projectRoleAssertion: false, accessTokenRoleAssertion: true },
   });
-  return tokenResponse(issued, lifetime);
+  try {
+    return tokenResponse(await issuing, lifetime);
+  } catch (error) {
+    if (error instanceof TargetFailure) throw zitadelError(error.status, error.message);
+    throw error;
+  }
 }
 
 /** `{access_token, token_type, expires_in, id_token?}`; `expires_in` is the time left, rounded down. */

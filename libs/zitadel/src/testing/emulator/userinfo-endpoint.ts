@@ -1,8 +1,11 @@
-import { buildUserInfo } from './claims.js';
+import { runTokenFunction } from './actions/token-functions.js';
+import { TargetFailure } from './actions/target-failure.js';
+import { buildUserInfo, type UserInfo } from './claims.js';
 import type { EmulatorContext } from './emulator-context.js';
 import { parseForm } from './form.js';
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './http-exchange.js';
-import { OAuthFailure } from './oauth-errors.js';
+import type { UserRecord } from './emulator-store.js';
+import { OAuthFailure, zitadelError } from './oauth-errors.js';
 
 /**
  * ZITADEL sends no `WWW-Authenticate` header with its 401s here; the emulator adds one (RFC 6750
@@ -16,7 +19,7 @@ const CHALLENGE = { 'www-authenticate': 'Bearer error="invalid_token"' };
  * application project. A missing token is a 401 `invalid_request`, an invalid one a 401
  * `access_denied`, as ZITADEL answers.
  */
-export function userinfoEndpoint(request: EmulatorRequest, context: EmulatorContext): EmulatorResponse {
+export async function userinfoEndpoint(request: EmulatorRequest, context: EmulatorContext): Promise<EmulatorResponse> {
   try {
     const form = parseForm(request);
     const token = bearerToken(request.headers['authorization']) ?? form.get('access_token');
@@ -36,10 +39,29 @@ export function userinfoEndpoint(request: EmulatorRequest, context: EmulatorCont
       currentProjectOnly: false,
       roleAssertion: true,
     });
-    return jsonResponse(200, { sub: info.sub, ...info.standard, ...info.claims });
+    const added = await preuserinfo(context, user, info);
+    return jsonResponse(200, { ...added, sub: info.sub, ...info.standard, ...info.claims });
   } catch (error) {
     if (error instanceof OAuthFailure) return error.toResponse(error.status === 401 ? CHALLENGE : {});
     throw error;
+  }
+}
+
+/**
+ * The `preuserinfo` function's claims. A failing interrupting target fails the request
+ * (`oidcError`); one that forwards 404 reads as a user not found: 401 "no active user".
+ */
+async function preuserinfo(
+  context: EmulatorContext,
+  user: UserRecord,
+  info: UserInfo,
+): Promise<Record<string, unknown>> {
+  try {
+    return await runTokenFunction(context.store, 'preuserinfo', user, info);
+  } catch (error) {
+    if (!(error instanceof TargetFailure)) throw error;
+    if (error.status === 404) throw new OAuthFailure(401, 'access_denied', 'no active user');
+    throw zitadelError(error.status, error.message);
   }
 }
 

@@ -1,4 +1,9 @@
 import { AccessTokens } from './access-tokens.js';
+import { grantChanged, userAdded } from './actions/action-events.js';
+import { ActionRuntime } from './actions/action-runtime.js';
+import { EmulatorActions } from './actions/emulator-actions.js';
+import { TargetFailure } from './actions/target-failure.js';
+import { wireActions } from './actions/wiring.js';
 import type { EmulatorContext, EmulatorSettings } from './emulator-context.js';
 import {
   EmulatorStore,
@@ -39,6 +44,7 @@ import { jsonResponse } from './http-exchange.js';
 import { newId, newSecret } from './ids.js';
 import { RequestLog } from './request-log.js';
 import { endpointOf, route } from './router.js';
+import { managementState } from './management/management-state.js';
 import { generateRsaKeyPair, pkcs1Pem } from './rsa-keys.js';
 import { addAudienceScopes, allowedScopes, checkOrgScopes } from './scopes.js';
 import { SigningKeys } from './signing-keys.js';
@@ -80,6 +86,13 @@ export class ZitadelEmulator {
   readonly defaultOrg: EmulatorOrg;
   /** Id of the instance's own "ZITADEL" project, the audience that `urn:zitadel:iam:org:project:id:zitadel:aud` adds. */
   readonly zitadelProjectId: string;
+  /**
+   * Actions v2: targets and executions without Connect, and the calls made to targets. The
+   * emulator calls targets as ZITADEL does: events after the changes it models, the
+   * `preaccesstoken` / `preuserinfo` functions while it issues tokens and answers userinfo and
+   * introspection.
+   */
+  readonly actions: EmulatorActions;
   private readonly store = new EmulatorStore();
   private readonly tokens: AccessTokens;
   private readonly context: EmulatorContext;
@@ -95,6 +108,9 @@ export class ZitadelEmulator {
     const issuer = http.url;
     this.zitadelProjectId = newId(clock.now());
     this.tokens = new AccessTokens(this.store, keys, () => issuer, this.zitadelProjectId, clock);
+    const runtime = new ActionRuntime(this.store, clock, keys);
+    wireActions(this.store, runtime, clock, newId(clock.now()));
+    this.actions = new EmulatorActions(this.store, () => managementState(this.store, clock), runtime);
     this.context = {
       issuer,
       store: this.store,
@@ -241,6 +257,7 @@ export class ZitadelEmulator {
       keys: new Map(),
     };
     this.store.users.set(user.id, user);
+    userAdded(this.store, user);
     const created = { userId: user.id, userName: user.userName, orgId };
     return secret === undefined ? created : { ...created, clientId: user.userName, clientSecret: secret };
   }
@@ -266,6 +283,7 @@ export class ZitadelEmulator {
       preferredLanguage: options.preferredLanguage,
     };
     this.store.users.set(user.id, user);
+    userAdded(this.store, user);
     return { userId: user.id, userName: user.userName, orgId };
   }
 
@@ -328,14 +346,15 @@ export class ZitadelEmulator {
     const existing = this.store.grants.find(
       (g) => g.userId === options.userId && g.projectId === project.id && g.orgId === orgId,
     );
-    if (existing === undefined)
-      this.store.grants.push({
-        userId: options.userId,
-        projectId: project.id,
-        orgId,
-        roles: new Set(options.roleKeys),
-      });
-    else for (const key of options.roleKeys) existing.roles.add(key);
+    const state = managementState(this.store, this.clock);
+    if (existing === undefined) {
+      const grant = { userId: options.userId, projectId: project.id, orgId, roles: new Set(options.roleKeys) };
+      this.store.grants.push(grant);
+      grantChanged(this.store, grant, state.grantId(grant), 'user.grant.added');
+    } else {
+      for (const key of options.roleKeys) existing.roles.add(key);
+      grantChanged(this.store, existing, state.grantId(existing), 'user.grant.changed');
+    }
   }
 
   /** Makes a user a member of an organisation with manager roles such as `ORG_OWNER`. */
@@ -356,9 +375,10 @@ export class ZitadelEmulator {
   /**
    * An access token for a user as if they had logged in with these scopes: audience, role and
    * organisation claims come from the scopes as at the token endpoint; with `clientId` the
-   * application's client id and project join the audience.
+   * application's client id and project join the audience. The `preaccesstoken` (JWT) and
+   * `preuserinfo` (ID token) functions run as at the token endpoint.
    *
-   * @throws {ZitadelEmulatorError} no such user.
+   * @throws {ZitadelEmulatorError} no such user, or a function target that interrupts on error failed.
    */
   async issueToken(options: IssueTokenOptions): Promise<string> {
     const user = this.store.users.get(options.userId);
@@ -366,7 +386,7 @@ export class ZitadelEmulator {
     const requested = [...(options.scopes ?? ['openid', 'profile', 'email'])];
     const app = options.clientId === undefined ? undefined : this.store.appByClientId(options.clientId);
     const project = app === undefined ? undefined : this.store.projects.get(app.projectId);
-    const issued = this.tokens.issue({
+    const issuing = this.tokens.issueWithFunctions({
       user,
       clientId: options.clientId ?? user.userName,
       audience: addAudienceScopes(
@@ -385,7 +405,13 @@ export class ZitadelEmulator {
         accessTokenRoleAssertion: app?.kind === 'oidc' ? app.accessTokenRoleAssertion : true,
       },
     });
-    return issued.accessToken;
+    try {
+      return (await issuing).accessToken;
+    } catch (error) {
+      if (error instanceof TargetFailure)
+        throw new ZitadelEmulatorError(`issueToken: a function target failed the token (${error.message})`);
+      throw error;
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { grantChanged } from '../actions/action-events.js';
 import type { EmulatorStore, GrantRecord } from '../emulator-store.js';
 import { authenticate, requirePermission } from './authorization.js';
 import { checkString, type Call } from './call.js';
@@ -36,6 +37,7 @@ export function addUserGrant({ request, context, state, body, params }: Call): R
   const grant: GrantRecord = { userId, projectId, orgId: caller.orgId, roles: new Set(roleKeys) };
   context.store.grants.push(grant);
   const id = state.grantId(grant);
+  grantChanged(context.store, grant, id, 'user.grant.added', caller.user.id);
   return { userGrantId: id, details: objectDetails(state.touch(MetaKey.grant(id)), caller.orgId) };
 }
 

@@ -76,22 +76,27 @@ export function addHumanUser({ request, context, state, body }: Call): Record<st
   checkEmailSyntax(address);
 
   const hasPassword = (password?.string('password') ?? '') !== '' || (hashed?.string('hash') ?? '') !== '';
-  const user = addHuman(context.store, state, {
-    id: userId === '' ? state.newId() : userId,
-    orgId,
-    userName: username === '' ? address : username,
-    ...names,
-    email: address,
-    emailVerified: email.bool('isVerified'),
-    extras: {
-      phone: phoneNumber === '' ? undefined : phoneNumber,
-      phoneVerified: phone?.bool('isVerified') ?? false,
-      gender: gender === 'GENDER_UNSPECIFIED' ? undefined : gender,
-      passwordChangeRequired: (password ?? hashed)?.bool('changeRequired') ?? false,
-      hasPassword,
-      passwordChangedAt: hasPassword ? state.clock.now() : undefined,
+  const user = addHuman(
+    context.store,
+    state,
+    {
+      id: userId === '' ? state.newId() : userId,
+      orgId,
+      userName: username === '' ? address : username,
+      ...names,
+      email: address,
+      emailVerified: email.bool('isVerified'),
+      extras: {
+        phone: phoneNumber === '' ? undefined : phoneNumber,
+        phoneVerified: phone?.bool('isVerified') ?? false,
+        gender: gender === 'GENDER_UNSPECIFIED' ? undefined : gender,
+        passwordChangeRequired: (password ?? hashed)?.bool('changeRequired') ?? false,
+        hasPassword,
+        passwordChangedAt: hasPassword ? state.clock.now() : undefined,
+      },
     },
-  });
+    caller.user.id,
+  );
   const response: Record<string, unknown> = {
     userId: user.id,
     details: detailsV2(state.metaOf(MetaKey.user(user.id)), orgId),

@@ -1,3 +1,4 @@
+import { userAdded } from '../actions/action-events.js';
 import type { EmulatorStore, HumanUserRecord, UserRecord } from '../emulator-store.js';
 import { newSecret } from '../ids.js';
 import { authenticate, requirePermission } from './authorization.js';
@@ -48,11 +49,16 @@ export interface NewHuman {
 
 /**
  * Adds a human user to the store (and its bookkeeping); user names are unique in the instance,
- * as the emulator's helpers keep them.
+ * as the emulator's helpers keep them. Pushes `user.human.added` (Actions v2 events).
  *
  * @throws {GrpcFailure} 6 when the id or the user name is taken.
  */
-export function addHuman(store: EmulatorStore, state: ManagementState, human: NewHuman): HumanUserRecord {
+export function addHuman(
+  store: EmulatorStore,
+  state: ManagementState,
+  human: NewHuman,
+  creator?: string,
+): HumanUserRecord {
   if (store.users.has(human.id))
     throw new GrpcFailure(GrpcCode.alreadyExists, 'Errors.User.AlreadyExists', 'EMU-Us3rI');
   if ([...store.users.values()].some((user) => user.userName === human.userName)) {
@@ -75,6 +81,7 @@ export function addHuman(store: EmulatorStore, state: ManagementState, human: Ne
   store.users.set(user.id, user);
   state.humans.set(user.id, human.extras);
   state.touch(MetaKey.user(user.id));
+  userAdded(store, user, creator, human.extras.gender, human.extras.phone);
   return user;
 }
 
@@ -99,22 +106,27 @@ export function importHumanUser({ request, context, state, body }: Call): Record
   const hasPassword = body.string('password') !== '' || (body.message('hashedPassword')?.string('value') ?? '') !== '';
   checkEmailSyntax(address);
 
-  const user = addHuman(context.store, state, {
-    id: state.newId(),
-    orgId: caller.orgId,
-    userName,
-    ...profile,
-    email: address,
-    emailVerified: email.bool('isEmailVerified'),
-    extras: {
-      phone: phoneNumber === '' ? undefined : phoneNumber,
-      phoneVerified: phone?.bool('isPhoneVerified') ?? false,
-      gender: profile.gender,
-      passwordChangeRequired: body.bool('passwordChangeRequired'),
-      hasPassword,
-      passwordChangedAt: hasPassword ? state.clock.now() : undefined,
+  const user = addHuman(
+    context.store,
+    state,
+    {
+      id: state.newId(),
+      orgId: caller.orgId,
+      userName,
+      ...profile,
+      email: address,
+      emailVerified: email.bool('isEmailVerified'),
+      extras: {
+        phone: phoneNumber === '' ? undefined : phoneNumber,
+        phoneVerified: phone?.bool('isPhoneVerified') ?? false,
+        gender: profile.gender,
+        passwordChangeRequired: body.bool('passwordChangeRequired'),
+        hasPassword,
+        passwordChangedAt: hasPassword ? state.clock.now() : undefined,
+      },
     },
-  });
+    caller.user.id,
+  );
   const response: Record<string, unknown> = {
     userId: user.id,
     details: objectDetails(state.metaOf(MetaKey.user(user.id)), user.orgId),

@@ -8,7 +8,7 @@ import { actionState, type ExecutionRecord, type TargetRecord, type TargetType }
 import { requireInstancePermission, type InstancePermission } from './instance-permissions.js';
 import { paginate, readPagination, requiredOneof, textFilter } from './resource-pagination.js';
 
-// Actions v2 targets and executions as stored state: the emulator does not call targets (yet).
+// Actions v2 targets and executions as stored state; `../../actions/` calls them.
 
 const TARGET_TYPES: readonly TargetType[] = ['restWebhook', 'restCall', 'restAsync'];
 /** The functions an execution can hook (`ListExecutionFunctions`). */
@@ -36,7 +36,7 @@ function durationJson(ms: number): string {
 }
 
 /** ZITADEL's signing key generator: random letters and digits (length of its default config, 32, not confirmed). */
-function newSigningKey(): string {
+export function newSigningKey(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let key = '';
   for (let i = 0; i < 32; i++) key += alphabet[randomInt(alphabet.length)];

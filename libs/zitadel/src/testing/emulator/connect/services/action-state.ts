@@ -14,6 +14,8 @@ export interface TargetRecord {
   endpoint: string;
   /** The key ZITADEL signs its calls with (`ZITADEL-Signature`). */
   signingKey: string;
+  /** `jwt`: the body is sent as a JWT signed with the instance's key (set through the emulator's helper only). */
+  payloadType?: 'json' | 'jwt';
   readonly createdAt: Date;
   changedAt: Date;
 }

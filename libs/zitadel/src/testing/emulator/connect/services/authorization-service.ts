@@ -1,3 +1,4 @@
+import { grantChanged } from '../../actions/action-events.js';
 import type { EmulatorContext } from '../../emulator-context.js';
 import type { GrantRecord } from '../../emulator-store.js';
 import { authenticate, hasPermission, type Caller } from '../../management/authorization.js';
@@ -53,6 +54,7 @@ function createAuthorization({ request, context, state, body }: Call): Record<st
   const grant: GrantRecord = { userId, projectId, orgId, roles: new Set(roleKeys) };
   store.grants.push(grant);
   const id = state.grantId(grant);
+  grantChanged(store, grant, id, 'user.grant.added', caller.user.id);
   return { id, creationDate: state.touch(MetaKey.grant(id)).createdAt.toISOString() };
 }
 
@@ -214,6 +216,7 @@ function deleteAuthorization({ request, context, state, body }: Call): Record<st
   if (grant === undefined) throw new GrpcFailure(GrpcCode.notFound, 'Errors.UserGrant.NotFound', 'EMU-Gr4nD');
   if (!hasPermission(context, caller.user.id, grant.orgId, 'user.grant.delete')) throw permissionDenied();
   context.store.grants.splice(index, 1);
+  grantChanged(context.store, grant, id, 'user.grant.removed', caller.user.id);
   return { deletionDate: state.forget(MetaKey.grant(id)).changedAt.toISOString() };
 }
 

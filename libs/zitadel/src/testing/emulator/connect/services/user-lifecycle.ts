@@ -1,3 +1,4 @@
+import { userAdded, userChanged } from '../../actions/action-events.js';
 import type { HumanUserRecord, MachineUserRecord } from '../../emulator-store.js';
 import { authenticate } from '../../management/authorization.js';
 import { checkEmailSyntax, checkString, embedded, type Call } from '../../management/call.js';
@@ -66,6 +67,7 @@ export function createUser(call: Call): Record<string, unknown> {
     keys: new Map(),
   };
   context.store.users.set(user.id, user);
+  userAdded(context.store, user, caller.user.id);
   return { id: user.id, creationDate: timestamp(state.touch(MetaKey.user(user.id)).createdAt) };
 }
 
@@ -164,6 +166,7 @@ export function deactivateUser({ request, context, state, body }: Call): Record<
     throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.User.AlreadyInactive', 'COMMAND-5gunjw0cd7');
   requireUserPermission(context, caller, user, 'user.write');
   context.store.inactiveUsers.add(user.id);
+  userChanged(context.store, user, 'user.deactivated', caller.user.id);
   return { details: detailsV2(state.touch(MetaKey.user(user.id)), user.orgId) };
 }
 
@@ -175,6 +178,7 @@ export function reactivateUser({ request, context, state, body }: Call): Record<
     throw new GrpcFailure(GrpcCode.failedPrecondition, 'Errors.User.NotInactive', 'COMMAND-s5qqcz97hf');
   requireUserPermission(context, caller, user, 'user.write');
   context.store.inactiveUsers.delete(user.id);
+  userChanged(context.store, user, 'user.reactivated', caller.user.id);
   return { details: detailsV2(state.touch(MetaKey.user(user.id)), user.orgId) };
 }
 
@@ -194,5 +198,6 @@ export function deleteUser({ request, context, state, body }: Call): Record<stri
   for (let i = store.grants.length - 1; i >= 0; i--) if (store.grants[i]?.userId === user.id) store.grants.splice(i, 1);
   state.humans.delete(user.id);
   state.userMetadata.delete(user.id);
+  userChanged(store, user, 'user.removed', caller.user.id);
   return { details: detailsV2(state.forget(MetaKey.user(user.id)), user.orgId) };
 }

@@ -1,3 +1,4 @@
+import { metadataChanged } from '../../actions/action-events.js';
 import { authenticate } from '../../management/authorization.js';
 import { checkString, embedded, type Call } from '../../management/call.js';
 import { GrpcCode, GrpcFailure, invalidField } from '../../management/grpc-status.js';
@@ -49,6 +50,7 @@ export function setUserMetadata({ request, context, state, body }: Call): Record
   if (stored === undefined) state.userMetadata.set(user.id, (stored = new Map()));
   for (const { key, value } of entries) {
     stored.set(key, { value, createdAt: stored.get(key)?.createdAt ?? now, changedAt: now });
+    metadataChanged(context.store, user, key, value, caller.user.id);
   }
   state.touch(MetaKey.user(user.id));
   return { setDate: timestamp(now) };
@@ -107,7 +109,10 @@ export function deleteUserMetadata({ request, context, state, body }: Call): Rec
   for (const key of keys) {
     if (stored?.has(key) !== true) throw new GrpcFailure(GrpcCode.notFound, 'Errors.Metadata.NotFound', 'EMU-M3taN');
   }
-  for (const key of keys) stored?.delete(key);
+  for (const key of keys) {
+    stored?.delete(key);
+    metadataChanged(context.store, user, key, undefined, caller.user.id);
+  }
   state.touch(MetaKey.user(user.id));
   return { deletionDate: timestamp(state.now()) };
 }
