@@ -67,6 +67,18 @@ export {
 } from './auth/roles.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export type { ZitadelRequest } from './auth/request-context.js';
+export {
+  zitadelSocketIoMiddleware,
+  zitadelGraphqlWsOnConnect,
+  type SocketIoNext,
+} from './auth/transports/handshake.js';
+export type {
+  ZitadelSocketOptions,
+  ZitadelSocketRefusal,
+  ZitadelSocketRefusalCode,
+} from './auth/transports/connection.js';
+export type { SocketIoSocketLike, WsUpgradeRequest } from './auth/transports/ws-transport.js';
+export type { GraphqlWsContextLike } from './auth/transports/graphql-transport.js';
 
 export { ZitadelError, type ZitadelErrorCode } from './errors/zitadel.error.js';
 export { ZitadelConfigurationError, type ConfigurationIssue } from './errors/configuration.error.js';
