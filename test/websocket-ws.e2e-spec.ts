@@ -10,7 +10,7 @@ import { WebSocketGateway } from '@nestjs/websockets';
 import { ZitadelAuthGuard, ZitadelModule, ZitadelScopes, type ZitadelSocketRefusal } from 'nestjs-zitadel';
 import { ZitadelWsAdapter, type ZitadelWsAdapterOptions } from 'nestjs-zitadel/platform-ws';
 import { ManualClock, ZitadelEmulator, type EmulatorOrg } from 'nestjs-zitadel/testing';
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import { GuardedHandlers, startSocketApp } from './support/socket-gateway.js';
 
 @WebSocketGateway({ path: '/events' })

@@ -286,8 +286,8 @@ export class ZitadelAuthGuard implements CanActivate {
 
   /** The answer of the context's transport to a refusal; HTTP exceptions unless the transport has its own. */
   private async refuse(refusal: GuardRefusal, context: ExecutionContext): Promise<Error> {
-    const transport = transportOf(context);
-    return transport.refuse === undefined ? this.httpRefusal(refusal, context) : transport.refuse(refusal, context);
+    const own = await transportOf(context).refuse?.(refusal, context);
+    return own ?? this.httpRefusal(refusal, context);
   }
 
   private httpRefusal(refusal: GuardRefusal, context: ExecutionContext): HttpException {

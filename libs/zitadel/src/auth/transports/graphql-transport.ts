@@ -1,9 +1,15 @@
-import type { ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type ExecutionContext,
+  type HttpException,
+} from '@nestjs/common';
 import { isRecord } from '../../shared/is-record.js';
 import { extractBearerToken } from '../bearer-token.js';
 import { paramsOf, requestOf, type ZitadelRequest } from '../request-context.js';
-import { connectionToken, ZitadelConnection } from './connection.js';
-import type { GuardTransport } from './guard-transport.js';
+import { connectionToken, socketRefusal, ZitadelConnection } from './connection.js';
+import type { GuardRefusal, GuardTransport } from './guard-transport.js';
 import type { WsUpgradeRequest } from './ws-transport.js';
 
 /** graphql-ws's per-socket context (`Context`): read structurally, graphql-ws is not imported. */
@@ -52,8 +58,8 @@ function subscriptionOf(context: ExecutionContext): GraphqlWsContextLike | undef
 
 /**
  * GraphQL: queries and mutations over HTTP as {@link httpTransport} reads them; subscriptions over
- * graphql-ws from the socket's `connectionParams`, their user kept per socket. Refusals stay
- * HTTP exceptions (GraphQL errors with `UNAUTHENTICATED`, `FORBIDDEN`, status 503).
+ * graphql-ws from the socket's `connectionParams`, their user kept per socket. Refusals are HTTP
+ * exceptions; a subscription's carry GraphQL `extensions` too (see {@link subscriptionRefusal}).
  */
 export const graphqlTransport: GuardTransport = {
   request(context): ZitadelRequest | undefined {
@@ -62,4 +68,21 @@ export const graphqlTransport: GuardTransport = {
   },
   token: (request) => (request instanceof ZitadelConnection ? connectionToken(request) : extractBearerToken(request)),
   params: (request, context) => paramsOf(context, request),
+  refuse: (refusal, context) => (subscriptionOf(context) === undefined ? undefined : subscriptionRefusal(refusal)),
 };
+
+/**
+ * A subscription's refusal: the HTTP exception, with GraphQL `extensions` (graphql-ws sends no
+ * HTTP status): `code` (`UNAUTHENTICATED`, `FORBIDDEN`, `SERVICE_UNAVAILABLE`), `status` and
+ * `reason` (as over WebSockets: `unauthenticated`, `invalid_token`, `forbidden`, `unavailable`).
+ */
+function subscriptionRefusal(refusal: GuardRefusal): HttpException {
+  const { code: reason, message } = socketRefusal(refusal);
+  const [exception, code] =
+    reason === 'forbidden'
+      ? [new ForbiddenException(message), 'FORBIDDEN']
+      : reason === 'unavailable'
+        ? [new ServiceUnavailableException(message), 'SERVICE_UNAVAILABLE']
+        : [new UnauthorizedException(message), 'UNAUTHENTICATED'];
+  return Object.assign(exception, { extensions: { code, status: exception.getStatus(), reason } });
+}
