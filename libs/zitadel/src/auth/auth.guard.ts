@@ -42,7 +42,11 @@ const PUBLIC: RoutePolicy = Object.freeze({ public: true, roles: undefined });
  * Protects routes with ZITADEL access tokens: a bearer token in the `Authorization` header,
  * validated by {@link ZitadelTokenValidator} (local JWT verification or introspection), roles
  * checked per `@Roles`, the user put on `request.user` for `@CurrentUser()`. Works globally
- * (`APP_GUARD`) or with `@UseGuards`, over Express, Fastify and GraphQL.
+ * (`APP_GUARD`) or with `@UseGuards`, over Express, Fastify and GraphQL, and on WebSocket
+ * gateways and GraphQL subscriptions: there the token comes from the connection's handshake, the
+ * user is kept for the connection until its token's `exp` (module clock), and refusals are
+ * `WsException`s `{ status: 'error', code, message }` (subscriptions: GraphQL errors with
+ * `extensions`); see the README.
  *
  * Answers (RFC 6750 §3): no token → 401 `WWW-Authenticate: Bearer realm="..."`; a bad, expired
  * or foreign token → 401 with `error="invalid_token"`; a missing role → 403 with
