@@ -6,6 +6,7 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 // Tests import the library by its public names, resolved to the sources so no build is needed.
 const alias = {
   'nestjs-zitadel/testing': src('./libs/zitadel/src/testing/index.ts'),
+  'nestjs-zitadel/platform-ws': src('./libs/zitadel/src/platform-ws/index.ts'),
   'nestjs-zitadel': src('./libs/zitadel/src/index.ts'),
 };
 

@@ -45,6 +45,7 @@ describe('README.md', () => {
           paths: {
             'nestjs-zitadel': ['../../libs/zitadel/src/index.ts'],
             'nestjs-zitadel/testing': ['../../libs/zitadel/src/testing/index.ts'],
+            'nestjs-zitadel/platform-ws': ['../../libs/zitadel/src/platform-ws/index.ts'],
           },
         },
         files,

@@ -27,6 +27,7 @@ import {
   type ZitadelErrorCode,
   type ZitadelModuleOptions,
 } from 'nestjs-zitadel';
+import { ZitadelWsAdapter } from 'nestjs-zitadel/platform-ws';
 import { ZitadelEmulator, type ServiceUserKeyFile } from 'nestjs-zitadel/testing';
 
 // --- Module: forRootAsync with ConfigService, as in the README's Configuration -----------------
@@ -295,4 +296,26 @@ export function actionBodies(app: import('@nestjs/common').INestApplication): vo
   api.useZitadelActionBodyParser(app, parser);
   // @ts-expect-error paths are required
   api.useZitadelActionBodyParser(app, {});
+}
+
+// WebSockets and GraphQL subscriptions: the handshake helpers take the validator and the socket options.
+export function socketHelpers(
+  validator: api.ZitadelTokenValidator,
+  app: import('@nestjs/common').INestApplication,
+): void {
+  const middleware = api.zitadelSocketIoMiddleware(validator, {
+    tokenQueryParameter: 'access_token',
+    disconnectOnRefusal: true,
+  });
+  // @ts-expect-error the option is a parameter name, not a switch
+  api.zitadelSocketIoMiddleware(validator, { tokenQueryParameter: true });
+  const onConnect: (context: api.GraphqlWsContextLike) => Promise<boolean> = api.zitadelGraphqlWsOnConnect(validator);
+  app.useWebSocketAdapter(new ZitadelWsAdapter(app, { refuseUnauthenticated: true }));
+  const code: api.ZitadelSocketRefusal['code'] = 'unavailable';
+  // @ts-expect-error not a refusal code
+  const wrong: api.ZitadelSocketRefusalCode = 'denied';
+  void middleware;
+  void onConnect;
+  void code;
+  void wrong;
 }

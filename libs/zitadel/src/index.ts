@@ -70,6 +70,18 @@ export type { ZitadelRequest } from './auth/request-context.js';
 // Microservices (README "Microservices"): what a refused caller reads, and the token rules for a custom extractToken.
 export type { ZitadelRpcRefusal } from './auth/transports/rpc-refusal.js';
 export { bearerTokenOf } from './auth/transports/bearer-token-of.js';
+export {
+  zitadelSocketIoMiddleware,
+  zitadelGraphqlWsOnConnect,
+  type SocketIoNext,
+} from './auth/transports/handshake.js';
+export type {
+  ZitadelSocketOptions,
+  ZitadelSocketRefusal,
+  ZitadelSocketRefusalCode,
+} from './auth/transports/connection.js';
+export type { SocketIoSocketLike, WsUpgradeRequest } from './auth/transports/ws-transport.js';
+export type { GraphqlWsContextLike } from './auth/transports/graphql-transport.js';
 
 export { ZitadelError, type ZitadelErrorCode } from './errors/zitadel.error.js';
 export { ZitadelConfigurationError, type ConfigurationIssue } from './errors/configuration.error.js';

@@ -19,6 +19,8 @@ import { ZitadelTokenValidator } from './token-validator.js';
 import { ZitadelUser } from './zitadel-user.js';
 import type { GuardRefusal } from './transports/guard-transport.js';
 import { transportOf } from './transports/transport-of.js';
+import { ZitadelConnection } from './transports/connection.js';
+import { InjectZitadelClock, systemClock, type ZitadelClock } from '../shared/clock.js';
 import { describeError } from '../shared/describe-error.js';
 import { remoteText } from '../shared/remote-text.js';
 
@@ -40,7 +42,11 @@ const PUBLIC: RoutePolicy = Object.freeze({ public: true, roles: undefined });
  * Protects routes with ZITADEL access tokens: a bearer token in the `Authorization` header,
  * validated by {@link ZitadelTokenValidator} (local JWT verification or introspection), roles
  * checked per `@Roles`, the user put on `request.user` for `@CurrentUser()`. Works globally
- * (`APP_GUARD`) or with `@UseGuards`, over Express, Fastify and GraphQL.
+ * (`APP_GUARD`) or with `@UseGuards`, over Express, Fastify and GraphQL, and on WebSocket
+ * gateways and GraphQL subscriptions: there the token comes from the connection's handshake, the
+ * user is kept for the connection until its token's `exp` (module clock), and refusals are
+ * `WsException`s `{ status: 'error', code, message }` (subscriptions: GraphQL errors with
+ * `extensions`); see the README.
  *
  * Answers (RFC 6750 §3): no token → 401 `WWW-Authenticate: Bearer realm="..."`; a bad, expired
  * or foreign token → 401 with `error="invalid_token"`; a missing role → 403 with
@@ -62,13 +68,17 @@ export class ZitadelAuthGuard implements CanActivate {
   private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
   /** Whether cache hits may skip `resolveUser` (see {@link canActivate}): not when a subclass overrides it. */
   private readonly servesCacheHits: boolean;
+  /** The module's clock: when a connection's user must be checked again. */
+  private readonly clock: ZitadelClock;
 
   constructor(
     protected readonly reflector: Reflector,
     protected readonly validator: ZitadelTokenValidator,
     @Optional() protected readonly adapterHost?: HttpAdapterHost,
+    @Optional() @InjectZitadelClock() clock?: ZitadelClock,
   ) {
     validator.assertConfigured();
+    this.clock = clock ?? systemClock;
     // A subclass that builds users its own way (`resolveUser`) gets every token through it, and a
     // validator replaced by one without the synchronous lookup is only asked through `validate`.
     this.servesCacheHits =
@@ -84,8 +94,9 @@ export class ZitadelAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.getRoutePolicy(context);
     const request = transportOf(context).request(context);
-    if (!policy.public && this.servesCacheHits) {
-      const user = this.cachedUser(request, context);
+    if (!policy.public) {
+      let user = request instanceof ZitadelConnection ? this.connectionUser(request) : undefined;
+      if (user === undefined && this.servesCacheHits) user = this.cachedUser(request, context);
       if (user !== undefined && (policy.roles === undefined || this.hasRequiredRoles(user, policy.roles, context))) {
         if (request !== undefined) request.user = user;
         return true;
@@ -103,20 +114,23 @@ export class ZitadelAuthGuard implements CanActivate {
       await this.attachOptionalUser(request, context);
       return true;
     }
-    let token: string | undefined;
-    let user: ZitadelUser;
-    try {
-      token = this.extractToken(request, context);
-    } catch (error) {
-      throw await this.toRefusal(error, context);
+    let user = request instanceof ZitadelConnection ? this.connectionUser(request) : undefined;
+    if (user === undefined) {
+      if (request instanceof ZitadelConnection) request.user = undefined; // its token expired: never reused
+      let token: string | undefined;
+      try {
+        token = this.extractToken(request, context);
+      } catch (error) {
+        throw await this.toRefusal(error, context);
+      }
+      if (token === undefined) throw await this.refuse({ kind: 'missing-token' }, context);
+      try {
+        user = await this.resolveUser(token, context);
+      } catch (error) {
+        throw await this.toRefusal(error, context);
+      }
+      if (request !== undefined) request.user = user;
     }
-    if (token === undefined) throw await this.refuse({ kind: 'missing-token' }, context);
-    try {
-      user = await this.resolveUser(token, context);
-    } catch (error) {
-      throw await this.toRefusal(error, context);
-    }
-    if (request !== undefined) request.user = user;
     if (policy.roles !== undefined && !this.hasRequiredRoles(user, policy.roles, context)) {
       this.logger.debug(this.describeMissingRoles(user, policy.roles, context));
       throw await this.refuse({ kind: 'missing-role' }, context);
@@ -193,6 +207,10 @@ export class ZitadelAuthGuard implements CanActivate {
 
   /** On a `@Public` route: a valid token yields the user; anything wrong with it is ignored. */
   private async attachOptionalUser(request: ZitadelRequest | undefined, context: ExecutionContext): Promise<void> {
+    if (request instanceof ZitadelConnection) {
+      if (this.connectionUser(request) !== undefined) return;
+      request.user = undefined;
+    }
     try {
       const token = this.extractToken(request, context);
       if (token !== undefined && request !== undefined) request.user = await this.resolveUser(token, context);
@@ -200,6 +218,16 @@ export class ZitadelAuthGuard implements CanActivate {
       if (!(error instanceof ZitadelTokenInvalidError))
         this.logger.debug(`Ignoring an unverifiable token on a public route: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * The user a connection (WebSocket, GraphQL subscription) already resolved, while its token has
+   * not reached `exp` on the module's clock; after that (or without `exp`) the token is checked again.
+   */
+  private connectionUser(connection: ZitadelConnection): ZitadelUser | undefined {
+    const user = connection.user;
+    if (!(user instanceof ZitadelUser) || user.exp === undefined) return undefined;
+    return this.clock.now() < user.exp * 1000 ? user : undefined;
   }
 
   /** The cached user of the request's token, if the validator holds one; `undefined` sends the request the long way. */
@@ -262,8 +290,8 @@ export class ZitadelAuthGuard implements CanActivate {
 
   /** The answer of the context's transport to a refusal; HTTP exceptions unless the transport has its own. */
   private async refuse(refusal: GuardRefusal, context: ExecutionContext): Promise<Error> {
-    const transport = transportOf(context);
-    return transport.refuse === undefined ? this.httpRefusal(refusal, context) : transport.refuse(refusal, context);
+    const own = await transportOf(context).refuse?.(refusal, context);
+    return own ?? this.httpRefusal(refusal, context);
   }
 
   private httpRefusal(refusal: GuardRefusal, context: ExecutionContext): HttpException {

@@ -30,8 +30,8 @@ export interface GuardTransport {
   /** Named values an organisation-scoped `@Roles({ org: { param } })` reads: route parameters, resolver arguments, a message's fields. */
   params(request: ZitadelRequest | undefined, context: ExecutionContext): Readonly<Record<string, unknown>> | undefined;
   /**
-   * What the guard throws for a refusal. Absent: HTTP exceptions (401 with `WWW-Authenticate`,
-   * 403, 503), which is what HTTP and GraphQL answer.
+   * What the guard throws for a refusal. Absent, or `undefined` for this call: HTTP exceptions
+   * (401 with `WWW-Authenticate`, 403, 503), which is what HTTP and GraphQL answer.
    */
-  refuse?(refusal: GuardRefusal, context: ExecutionContext): Error | Promise<Error>;
+  refuse?(refusal: GuardRefusal, context: ExecutionContext): Error | undefined | Promise<Error | undefined>;
 }
