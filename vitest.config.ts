@@ -6,6 +6,8 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 // Tests import the library by its public names, resolved to the sources so no build is needed.
 const alias = {
   'nestjs-zitadel/testing': src('./libs/zitadel/src/testing/index.ts'),
+  'nestjs-zitadel/swagger': src('./libs/zitadel/src/swagger/index.ts'),
+  'nestjs-zitadel/health': src('./libs/zitadel/src/health/index.ts'),
   'nestjs-zitadel': src('./libs/zitadel/src/index.ts'),
 };
 
