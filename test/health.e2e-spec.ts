@@ -2,12 +2,13 @@
 // emulator (without a token minted per probe), down against an issuer that is unreachable, lies
 // in its discovery document or JWKS, or refuses the credentials; never a secret in the answer.
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get, type INestApplication, type Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import { Public, ZitadelModule, type ZitadelModuleOptions } from 'nestjs-zitadel';
 import { ZitadelHealthIndicator } from 'nestjs-zitadel/health';
 import { ManualClock, ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { importReadmeBlock } from './support/readme-block.js';
 import { JWKS_PATH, TOKEN_PATH, sendJson, startHostileIssuer, type HostileIssuer } from './support/hostile-issuer.js';
 
 @Controller('health')
@@ -174,6 +175,37 @@ describe('ZitadelHealthIndicator against the emulator', () => {
       heal();
     }
     expect((await probe()).status).toBe(200);
+  });
+});
+
+describe("README's Health checks snippet", () => {
+  it('runs as written: its module answers /health up against the emulator', async () => {
+    const { HealthModule } = await importReadmeBlock<{ HealthModule: Type }>('Health checks');
+    const zitadel = await ZitadelEmulator.start();
+    try {
+      const org = zitadel.createOrg({ name: 'Acme' });
+      const projectId = zitadel.createProject({ name: 'api', orgId: org.id }).id;
+      const api = await zitadel.createApiApplication({ projectId, authMethod: 'private_key_jwt' });
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          ZitadelModule.forRoot({
+            issuer: zitadel.issuer,
+            projectId,
+            apiApplication: { keyJson: JSON.stringify(api.keyFile) },
+          }),
+          HealthModule,
+        ],
+      }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      apps.push(app);
+      await app.listen(0, '127.0.0.1');
+      const response = await fetch(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ info: { zitadel: { status: 'up', apiApplication: 'accepted' } } });
+      await app.close();
+    } finally {
+      await zitadel.close();
+    }
   });
 });
 

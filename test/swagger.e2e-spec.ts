@@ -9,6 +9,7 @@ import { ApiExtension, ApiForbiddenResponse, DECORATORS, DocumentBuilder, Swagge
 import { Public, Roles, ZitadelAuthGuard, ZitadelModule, type TokenValidationMode } from 'nestjs-zitadel';
 import { createZitadelDocument } from 'nestjs-zitadel/swagger';
 import { ZitadelEmulator } from 'nestjs-zitadel/testing';
+import { importReadmeBlock } from './support/readme-block.js';
 
 interface Operation {
   operationId: string;
@@ -254,6 +255,29 @@ describe('createZitadelDocument with @UseGuards(ZitadelAuthGuard)', () => {
       expect(operation).not.toHaveProperty('security');
       expect(Object.keys(operation?.responses ?? {})).toEqual(['200']);
     }
+  });
+});
+
+describe("README's OpenAPI (Swagger) snippet", () => {
+  it('runs as written: the docs it sets up describe the guarded routes', async () => {
+    const { setupDocs } = await importReadmeBlock<{ setupDocs: (app: INestApplication) => void }>('OpenAPI (Swagger)');
+    const moduleRef = await Test.createTestingModule({
+      imports: [ZitadelModule.forRoot({ issuer: zitadel.issuer, projectId, apiApplication: { keyJson: apiKey } })],
+      controllers: [OpenController, ThingsController],
+      providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    apps.push(app);
+    setupDocs(app);
+    await app.listen(0, '127.0.0.1');
+    const document = (await (
+      await fetch(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/docs-json`)
+    ).json()) as Document;
+    expect(document.paths['/things/admin']?.['get']).toMatchObject({
+      security: BEARER,
+      responses: { 401: {}, 403: {}, 503: {} },
+    });
+    expect(document.paths['/open']?.['get']).not.toHaveProperty('security');
   });
 });
 
