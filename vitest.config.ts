@@ -7,6 +7,8 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 const alias = {
   'nestjs-zitadel/testing': src('./libs/zitadel/src/testing/index.ts'),
   'nestjs-zitadel/platform-ws': src('./libs/zitadel/src/platform-ws/index.ts'),
+  'nestjs-zitadel/swagger': src('./libs/zitadel/src/swagger/index.ts'),
+  'nestjs-zitadel/health': src('./libs/zitadel/src/health/index.ts'),
   'nestjs-zitadel': src('./libs/zitadel/src/index.ts'),
 };
 

@@ -98,9 +98,10 @@ describe('libs/zitadel/package.json', () => {
     expect(manifest).toMatchObject({ name: 'nestjs-zitadel', type: 'module', engines: { node: '>=20.19' } });
   });
 
-  it('exports `.`, `./testing` and `./platform-ws` with types first, and nothing else but package.json', () => {
-    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './package.json', './platform-ws', './testing']);
-    for (const subpath of ['.', './platform-ws', './testing']) {
+  it('exports `.`, `./testing`, `./platform-ws`, `./swagger` and `./health` with types first, and nothing else but package.json', () => {
+    const entries = ['.', './health', './platform-ws', './swagger', './testing'];
+    expect(Object.keys(manifest.exports).sort()).toEqual([...entries, './package.json'].sort());
+    for (const subpath of entries) {
       const target = manifest.exports[subpath];
       expect(typeof target === 'object' ? Object.keys(target)[0] : undefined).toBe('types');
     }

@@ -46,6 +46,8 @@ describe('README.md', () => {
             'nestjs-zitadel': ['../../libs/zitadel/src/index.ts'],
             'nestjs-zitadel/testing': ['../../libs/zitadel/src/testing/index.ts'],
             'nestjs-zitadel/platform-ws': ['../../libs/zitadel/src/platform-ws/index.ts'],
+            'nestjs-zitadel/swagger': ['../../libs/zitadel/src/swagger/index.ts'],
+            'nestjs-zitadel/health': ['../../libs/zitadel/src/health/index.ts'],
           },
         },
         files,

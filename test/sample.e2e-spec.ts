@@ -2,7 +2,9 @@
 // its bootstrap function, and as `node dist/apps/sample/main.js` following the curl commands it
 // prints), and pointed at a separate ZITADEL through environment variables only.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +47,22 @@ async function call(url: string, token?: string, init: { method?: string; body?:
   return { status: response.status, body, text, challenge: response.headers.get('www-authenticate') };
 }
 
+/**
+ * Runs a printed `npx nestjs-zitadel ...` line with the workspace's bin (what npx finds in a
+ * checkout): its words split on spaces, as a shell would split these (no quotes in them).
+ */
+function runCli(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = line.replace(/^npx nestjs-zitadel /, '').split(/ +/);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'libs/zitadel/bin/nestjs-zitadel.js'), ...args],
+      { env: { PATH: process.env['PATH'] ?? '' } },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+    );
+  });
+}
+
 /** Text as ZITADEL's JSON carries bytes. */
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -84,8 +102,33 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
   });
   afterAll(() => sample?.close());
 
-  it('serves GET /health without a token', async () => {
-    expect(await get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  it('serves GET /health without a token, from the terminus indicator of nestjs-zitadel/health', async () => {
+    expect(await get('/health')).toMatchObject({
+      status: 200,
+      body: {
+        status: 'ok',
+        info: {
+          zitadel: {
+            status: 'up',
+            discovery: 'up',
+            jwks: 'up',
+            serviceUser: 'accepted',
+            apiApplication: 'accepted',
+          },
+        },
+      },
+    });
+    const zitadel = sample.embedded?.emulator;
+    if (zitadel === undefined) throw new Error('no emulator');
+    const heal = zitadel.injectFault({ endpoint: 'jwks', drop: true });
+    try {
+      const down = await get('/health');
+      expect(down).toMatchObject({ status: 503, body: { status: 'error', error: { zitadel: { jwks: 'down' } } } });
+      expect(down.text).not.toContain(alice);
+    } finally {
+      heal();
+    }
+    expect((await get('/health')).status).toBe(200);
   });
 
   it('answers GET /me with the caller, and 401 without a valid token', async () => {
@@ -193,6 +236,23 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
       status: 401,
       challenge: expect.stringMatching(INVALID_TOKEN),
     });
+    const extra = await post('/users', alice, { ...newUser('dave'), isAdmin: true });
+    expect(extra.status).toBe(400);
+    expect(extra.text).toContain('unknown field \\"isAdmin\\"');
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', 'userName=dave&email=dave%40acme.localhost&firstName=D&lastName=U'],
+      ['text/plain', JSON.stringify(newUser('dave'))],
+    ] as const) {
+      const response = await fetch(`${sample.url}/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice}`, 'content-type': type },
+        body,
+      });
+      expect({ type, status: response.status }).toEqual({ type, status: 415 });
+      expect(await response.text()).toContain('Content-Type: application/json');
+    }
+    // Nothing was created by the refused calls.
+    expect((await post('/users', alice, newUser('dave'))).status).toBe(201);
     const bad = await post('/users', alice, { userName: '', email: 'nope', lastName: 42 });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('userName');
@@ -305,39 +365,74 @@ describe('sample app with the embedded ZITADEL (bootstrap)', () => {
     expect(await get(`/users/${bobId}/metadata`, alice)).toMatchObject({ status: 200 });
   });
 
-  it('serves OpenAPI docs with bearer auth at /docs', async () => {
+  it('serves OpenAPI docs at /docs, with the guard described by nestjs-zitadel/swagger', async () => {
     const ui = await get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');
+    type Operation = { security?: unknown; responses: Record<string, { description: string }> };
     const document = (await get('/docs-json')).body as {
-      paths: Record<string, unknown>;
-      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, Record<string, unknown>> };
     };
-    expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining([
-        '/health',
-        '/me',
-        '/reports',
-        '/orgs/{orgId}/reports',
-        '/users',
-        '/users/{userId}/metadata',
-        '/users/{userId}/metadata/{key}',
-      ]),
+    const guarded = [
+      ['/me', 'get'],
+      ['/reports', 'get'],
+      ['/orgs/{orgId}/reports', 'get'],
+      ['/users', 'post'],
+      ['/users/{userId}/metadata', 'get'],
+      ['/users/{userId}/metadata/{key}', 'put'],
+    ] as const;
+    expect(Object.keys(document.paths).sort()).toEqual(['/health', ...guarded.map(([path]) => path)].sort());
+    // The demo tokens are opaque: no bearerFormat.
+    expect(document.components.securitySchemes).toEqual({
+      bearer: { type: 'http', scheme: 'bearer', description: expect.stringContaining('opaque') },
+    });
+    for (const [path, method] of guarded) {
+      const operation = document.paths[path]?.[method];
+      expect({ path, security: operation?.security }).toEqual({ path, security: [{ bearer: [] }] });
+      expect({ path, answers: Object.keys(operation?.responses ?? {}) }).toEqual({
+        path,
+        answers: expect.arrayContaining(['401', '503', ...(path === '/me' ? [] : ['403'])]),
+      });
+    }
+    expect(document.paths['/me']?.['get']?.responses).not.toHaveProperty('403');
+    expect(document.paths['/health']?.['get']).not.toHaveProperty('security');
+    expect(document.paths['/reports']?.['get']?.responses['403']?.description).toBe(
+      'Needs one of the roles "reader", "admin", granted by any organisation',
     );
-    expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
+    expect(document.paths['/orgs/{orgId}/reports']?.['get']?.responses['403']?.description).toContain(
+      'the route parameter "orgId"',
+    );
+    expect(document.paths['/users']?.['post']?.responses['403']?.description).toContain('"admin"');
     expect(document.paths['/users']).toMatchObject({
-      post: { security: [{ bearer: [] }], responses: { 201: {}, 400: {}, 409: {}, 502: {}, 503: {} } },
+      post: { responses: { 201: {}, 400: {}, 409: {}, 415: {}, 502: {}, 503: {} } },
     });
     expect(document.paths['/users/{userId}/metadata/{key}']).toMatchObject({
-      put: {
-        security: [{ bearer: [] }],
-        requestBody: { content: { 'application/json': {} } },
-        responses: { 200: {}, 400: {}, 403: {}, 404: {}, 502: {}, 503: {} },
-      },
+      put: { requestBody: { content: { 'application/json': {} } }, responses: { 200: {}, 404: {}, 502: {} } },
     });
-    expect(document.paths['/users/{userId}/metadata']).toMatchObject({
-      get: { security: [{ bearer: [] }], responses: { 200: {}, 403: {}, 404: {}, 502: {}, 503: {} } },
-    });
+  });
+
+  it('prints CLI commands with key files of the embedded ZITADEL, and they work', async () => {
+    const commands = sample.banner.filter((line) => line.startsWith('npx nestjs-zitadel '));
+    expect(commands).toHaveLength(2);
+    const [token, introspect] = commands.map((line) => runCli(line));
+    const minted = await token;
+    expect(minted).toMatchObject({ code: 0, stderr: '' });
+    expect(minted?.stdout.trim()).toMatch(/^\S{20,}$/);
+    const answer = await introspect;
+    expect(answer).toMatchObject({ code: 0 });
+    expect(JSON.parse(answer?.stdout ?? '')).toMatchObject({ active: true, sub: sample.embedded?.seed.admin.userId });
+  });
+
+  it('removes the key files it printed when it stops, and writes them for its user only', async () => {
+    const other = await bootstrap({ port: 0, env: { ZITADEL_ISSUER: '' }, envFilePath: NO_ENV_FILE, logger: false });
+    const files = other.embedded?.keyFiles;
+    if (files === undefined) throw new Error('no key files');
+    expect(existsSync(files.serviceUser) && existsSync(files.apiApplication)).toBe(true);
+    expect(statSync(files.serviceUser).mode & 0o077).toBe(0);
+    expect(statSync(files.dir).mode & 0o077).toBe(0);
+    await other.close();
+    expect(existsSync(files.dir)).toBe(false);
   });
 
   it('prints curl commands with the demo tokens, and logs no token', () => {
@@ -519,6 +614,26 @@ describe('sample app pointed at a ZITADEL through environment variables', () => 
     await expect(
       bootstrap({ port: undefined, logger: false, envFilePath: NO_ENV_FILE, env: { ...env, PORT: 'abc' } }),
     ).rejects.toThrow('PORT: must be a port number');
+  });
+
+  it('says to set PORT, in one line without a stack, when the port is in use', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      const logs = new RecordingLogger();
+      const error = await bootstrap({ port, host: '127.0.0.1', logger: logs, envFilePath: NO_ENV_FILE, env }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(SampleConfigurationError);
+      expect((error as Error).message).toContain(`PORT: 127.0.0.1:${port} is in use; set PORT to a free port`);
+      expect(logs.lines.filter((line) => line.includes('set PORT to a free port'))).toHaveLength(1);
+      // No stack: Nest's own one line ("listen EADDRINUSE ...") and the hint.
+      expect(logs.lines.join('\n')).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 });
 

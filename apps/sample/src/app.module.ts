@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ZitadelAuthGuard, ZitadelModule } from 'nestjs-zitadel';
 import { zitadelOptionsFromEnv } from './config/zitadel.config.js';
-import { HealthController } from './controllers/health.controller.js';
+import { HealthModule } from './controllers/health.module.js';
 import { MeController } from './controllers/me.controller.js';
 import { ReportsController } from './controllers/reports.controller.js';
 import { UserMetadataController } from './controllers/user-metadata.controller.js';
@@ -49,8 +49,9 @@ export class AppModule {
           useFactory: (config: ConfigService, embedded: EmbeddedZitadel | null) =>
             zitadelOptionsFromEnv((name) => (embedded === null ? config.get<string>(name) : embedded.env[name])),
         }),
+        HealthModule,
       ],
-      controllers: [HealthController, MeController, ReportsController, UsersController, UserMetadataController],
+      controllers: [MeController, ReportsController, UsersController, UserMetadataController],
       providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
     };
   }

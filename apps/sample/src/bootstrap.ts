@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule, type SampleAppModuleOptions } from './app.module.js';
 import { SampleConfigurationError } from './config/zitadel.config.js';
+import { cliCommands } from './demo/cli-commands.js';
 import { demoBanner } from './demo/demo-banner.js';
 import { EMBEDDED_ZITADEL } from './demo/embedded-zitadel.module.js';
 import type { EmbeddedZitadel } from './demo/embedded-zitadel.js';
@@ -60,7 +61,7 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
     const port = options.port ?? Number(config.get<string>('PORT') || 3000);
     if (!Number.isInteger(port) || port < 0 || port > 65_535)
       throw new SampleConfigurationError(['PORT: must be a port number (0 for any free port)']);
-    await app.listen(port, host);
+    await listen(app, port, host);
     const address = app.getHttpServer().address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
@@ -69,13 +70,44 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
     const banner =
       embedded === undefined
         ? [`ZITADEL: ${issuer}`, `OpenAPI docs: ${url}/docs`]
-        : demoBanner(url, issuer, embedded.seed);
+        : [
+            ...demoBanner(url, issuer, embedded.seed),
+            '',
+            ...cliCommands(issuer, embedded.keyFiles, embedded.seed.admin.token),
+          ];
     new Logger('Sample').log(`Listening on ${url}`);
     return { app, url, issuer, embedded, banner, close: () => app.close() };
   } catch (error) {
-    // Logged like the errors Nest logs while it creates the app, so every start-up failure shows once.
-    new Logger('Sample').error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // Logged like the errors Nest logs while it creates the app, so every start-up failure shows once;
+    // a configuration problem as its message only: the stack would bury the line saying what to fix.
+    const text =
+      error instanceof SampleConfigurationError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    new Logger('Sample').error(text);
     await app.close();
+    throw error;
+  }
+}
+
+/**
+ * `app.listen`, with a port another process holds reported as what to do about it.
+ *
+ * @throws {SampleConfigurationError} the port is in use (`EADDRINUSE`) or may not be used (`EACCES`).
+ */
+async function listen(app: INestApplication, port: number, host: string): Promise<void> {
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'EADDRINUSE')
+      throw new SampleConfigurationError([
+        `PORT: ${host}:${port} is in use; set PORT to a free port (PORT=0 picks one)`,
+      ]);
+    if (code === 'EACCES')
+      throw new SampleConfigurationError([`PORT: ${port} may not be opened by this user; set PORT above 1023`]);
     throw error;
   }
 }

@@ -1,23 +1,22 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Put } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Roles, ZitadelApi } from 'nestjs-zitadel';
 import { MetadataEntryDto, parseMetadataKey, SetMetadataDto } from '../dto/user-metadata.dto.js';
 import { SampleRoles } from '../roles.js';
+import { requireJsonBody } from './json-body.js';
 import { httpErrorOf, type ZitadelCall } from './zitadel-http-error.js';
 
 const NOT_FOUND = 'No such user';
@@ -27,10 +26,7 @@ const NOT_FOUND = 'No such user';
  * `SetUserMetadata` and `ListUserMetadata` (Connect) as the app's service user.
  */
 @ApiTags('users')
-@ApiBearerAuth()
 @ApiParam({ name: 'userId', description: "ZITADEL's user id" })
-@ApiUnauthorizedResponse({ description: 'No token, or an invalid, expired or revoked one' })
-@ApiForbiddenResponse({ description: `The caller lacks "${SampleRoles.admin}"` })
 @ApiNotFoundResponse({ description: 'No such user' })
 @ApiBadGatewayResponse({
   description: "ZITADEL refused the app's call (e.g. its service user is not a manager of the user's organisation)",
@@ -47,11 +43,14 @@ export class UserMetadataController {
   @ApiBody({ type: SetMetadataDto })
   @ApiOkResponse({ type: MetadataEntryDto })
   @ApiBadRequestResponse({ description: 'A malformed key or value' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'The body is not JSON' })
   async set(
     @Param('userId') userId: string,
     @Param('key') key: string,
     @Body() body: unknown,
+    @Headers('content-type') contentType?: string,
   ): Promise<MetadataEntryDto> {
+    requireJsonBody(contentType);
     const checkedKey = parseMetadataKey(key);
     const value = SetMetadataDto.parse(body);
     const call: ZitadelCall = { action: 'write user metadata', subject: 'the metadata', notFound: NOT_FOUND };

@@ -1,27 +1,25 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { Roles, ZitadelApi } from 'nestjs-zitadel';
 import { CreatedUserDto, CreateUserDto } from '../dto/create-user.dto.js';
 import { SampleRoles } from '../roles.js';
+import { requireJsonBody } from './json-body.js';
 import { httpErrorOf } from './zitadel-http-error.js';
 
 /** Users, created in ZITADEL through its v2 user service (Connect) as the app's service user. */
 @ApiTags('users')
-@ApiBearerAuth()
 @Controller('users')
 export class UsersController {
   private readonly orgId: string | undefined;
@@ -42,15 +40,15 @@ export class UsersController {
   })
   @ApiBody({ type: CreateUserDto })
   @ApiCreatedResponse({ type: CreatedUserDto })
-  @ApiBadRequestResponse({ description: 'A missing or malformed field' })
-  @ApiUnauthorizedResponse({ description: 'No token, or an invalid, expired or revoked one' })
-  @ApiForbiddenResponse({ description: `The caller lacks "${SampleRoles.admin}"` })
+  @ApiBadRequestResponse({ description: 'A missing, malformed or unknown field' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'The body is not JSON' })
   @ApiConflictResponse({ description: 'The user name is taken' })
   @ApiBadGatewayResponse({
     description: "ZITADEL refused the app's call (e.g. its service user is not a manager of the organisation)",
   })
   @ApiServiceUnavailableResponse({ description: 'ZITADEL is unreachable' })
-  async create(@Body() body: unknown): Promise<CreatedUserDto> {
+  async create(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<CreatedUserDto> {
+    requireJsonBody(contentType);
     const user = CreateUserDto.parse(body);
     try {
       // No email verification option: ZITADEL's default, it mails the user a verification code.

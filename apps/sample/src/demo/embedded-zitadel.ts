@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ZitadelScopes } from 'nestjs-zitadel';
 import type { EmulatorOrg, ZitadelEmulator } from 'nestjs-zitadel/testing';
@@ -11,6 +14,16 @@ export interface DemoUser {
   readonly roles: Readonly<Record<string, readonly string[]>>;
   /** An opaque access token (12 h), as if the user had logged in to the sample's web app. */
   readonly token: string;
+}
+
+/** The embedded ZITADEL's key files, written for the CLI (`npx nestjs-zitadel ... --key-file`); removed at shutdown. */
+export interface DemoKeyFiles {
+  /** The temporary directory holding them (mode 0700). */
+  readonly dir: string;
+  /** The service user's key file (`"type": "serviceaccount"`), for `token`. */
+  readonly serviceUser: string;
+  /** The API application's key file (`"type": "application"`), for `introspect`. */
+  readonly apiApplication: string;
 }
 
 /** What the embedded ZITADEL was seeded with. */
@@ -41,6 +54,7 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
     /** The `ZITADEL_*` variables that point the app at it. */
     readonly env: Readonly<Record<string, string>>,
     readonly seed: DemoSeed,
+    readonly keyFiles: DemoKeyFiles,
   ) {}
 
   /** Starts the emulator on loopback (a free port) and seeds it. */
@@ -48,6 +62,7 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
     // Loaded only here: a deployment with a real ZITADEL never loads the testing entry point.
     const { ZitadelEmulator } = await import('nestjs-zitadel/testing');
     const zitadel = await ZitadelEmulator.start();
+    let keyFiles: DemoKeyFiles | undefined;
     try {
       const org = zitadel.createOrg({ name: 'Acme' });
       const otherOrg = zitadel.createOrg({ name: 'Globex' });
@@ -105,9 +120,12 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
         ZITADEL_SERVICE_USER_KEY_JSON: JSON.stringify(serviceKey),
         ZITADEL_API_KEY_JSON: JSON.stringify(api.keyFile),
       };
-      return new EmbeddedZitadel(zitadel, env, seed);
+      if (api.keyFile === undefined) throw new Error('The emulator gave the private_key_jwt application no key file');
+      keyFiles = await writeKeyFiles(serviceKey, api.keyFile);
+      return new EmbeddedZitadel(zitadel, env, seed, keyFiles);
     } catch (error) {
       await zitadel.close();
+      if (keyFiles !== undefined) await rm(keyFiles.dir, { recursive: true, force: true });
       throw error;
     }
   }
@@ -116,7 +134,17 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
     return this.emulator.issuer;
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.emulator.close();
+  async onApplicationShutdown(): Promise<void> {
+    await rm(this.keyFiles.dir, { recursive: true, force: true });
+    await this.emulator.close();
   }
+}
+
+/** Writes both key files to a new private temporary directory (files 0600: they hold private keys). */
+async function writeKeyFiles(serviceUser: object, apiApplication: object): Promise<DemoKeyFiles> {
+  const dir = await mkdtemp(join(tmpdir(), 'nestjs-zitadel-sample-'));
+  const files = { dir, serviceUser: join(dir, 'service-user.json'), apiApplication: join(dir, 'api.json') };
+  await writeFile(files.serviceUser, JSON.stringify(serviceUser), { mode: 0o600 });
+  await writeFile(files.apiApplication, JSON.stringify(apiApplication), { mode: 0o600 });
+  return files;
 }

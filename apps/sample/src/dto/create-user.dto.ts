@@ -2,6 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const FIELDS = ['userName', 'email', 'firstName', 'lastName'] as const;
 
 /** The body of `POST /users`: a human user to create in ZITADEL. */
 export class CreateUserDto {
@@ -18,8 +19,9 @@ export class CreateUserDto {
   readonly lastName!: string;
 
   /**
-   * Checks a request body (every field a non-empty string, at most 200 characters; `email` an
-   * address) and keeps only the known fields.
+   * Checks a request body: exactly the known fields (an unknown one, e.g. `isAdmin`, is refused
+   * rather than silently dropped), each a non-empty string of at most 200 characters, `email` an
+   * address.
    *
    * @throws {BadRequestException} listing every problem.
    */
@@ -27,6 +29,11 @@ export class CreateUserDto {
     const input =
       typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
     const problems: string[] = [];
+    const unknown = Object.keys(input).filter((name) => !(FIELDS as readonly string[]).includes(name));
+    if (unknown.length > 0)
+      problems.push(
+        `unknown field${unknown.length === 1 ? '' : 's'} ${unknown.map((name) => JSON.stringify(name.slice(0, 50))).join(', ')}: only ${FIELDS.join(', ')} are accepted`,
+      );
     const field = (name: keyof CreateUserDto): string => {
       const value = input[name];
       if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
