@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ZitadelAuthGuard, ZitadelModule } from 'nestjs-zitadel';
+import { ActionEventLog } from './actions/action-event-log.js';
+import { ActionEventsController } from './actions/action-events.controller.js';
+import { ZitadelHooksController } from './actions/zitadel-hooks.controller.js';
 import { zitadelOptionsFromEnv } from './config/zitadel.config.js';
 import { HealthModule } from './controllers/health.module.js';
 import { MeController } from './controllers/me.controller.js';
@@ -9,6 +12,7 @@ import { ReportsController } from './controllers/reports.controller.js';
 import { UserMetadataController } from './controllers/user-metadata.controller.js';
 import { UsersController } from './controllers/users.controller.js';
 import { EMBEDDED_ZITADEL, EmbeddedZitadelModule } from './demo/embedded-zitadel.module.js';
+import { DemoGateway } from './gateways/demo.gateway.js';
 import type { EmbeddedZitadel } from './demo/embedded-zitadel.js';
 
 /** How the sample app reads its configuration. */
@@ -46,13 +50,27 @@ export class AppModule {
           imports: [EmbeddedZitadelModule],
           inject: [ConfigService, EMBEDDED_ZITADEL],
           // The embedded ZITADEL hands over the same ZITADEL_* variables a deployment sets.
-          useFactory: (config: ConfigService, embedded: EmbeddedZitadel | null) =>
-            zitadelOptionsFromEnv((name) => (embedded === null ? config.get<string>(name) : embedded.env[name])),
+          useFactory: (config: ConfigService, embedded: EmbeddedZitadel | null) => {
+            const options = zitadelOptionsFromEnv((name) =>
+              embedded === null ? config.get<string>(name) : embedded.env[name],
+            );
+            // The embedded ZITADEL's Actions targets exist once the app listens (their URL is the app's).
+            return embedded === null
+              ? options
+              : { ...options, actions: { signingKeys: () => embedded.actionSigningKeys } };
+          },
         }),
         HealthModule,
       ],
-      controllers: [MeController, ReportsController, UsersController, UserMetadataController],
-      providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
+      controllers: [
+        MeController,
+        ReportsController,
+        UsersController,
+        UserMetadataController,
+        ZitadelHooksController,
+        ActionEventsController,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }, ActionEventLog, DemoGateway],
     };
   }
 }

@@ -49,6 +49,8 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
   // abortOnError: false, so a configuration error rejects (and is printed) instead of aborting the process.
   const app = await NestFactory.create(AppModule.register(options), {
     abortOnError: false,
+    // The Actions v2 routes check ZITADEL's signature over the bytes it sent.
+    rawBody: true,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   try {
@@ -66,6 +68,7 @@ export async function bootstrap(options: SampleOptions = {}): Promise<SampleApp>
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
     const embedded = app.get<EmbeddedZitadel | null>(EMBEDDED_ZITADEL) ?? undefined;
+    embedded?.connectActions(url);
     const issuer = embedded?.issuer ?? config.getOrThrow<string>('ZITADEL_ISSUER');
     const banner =
       embedded === undefined

@@ -32,6 +32,8 @@ const VALIDATION_MODES: readonly TokenValidationMode[] = ['auto', 'introspection
  *   `ZITADEL_API_KEY_JSON` or `ZITADEL_API_CLIENT_ID` + `ZITADEL_API_CLIENT_SECRET`: exactly one,
  *   unless `ZITADEL_TOKEN_VALIDATION=jwt`.
  * - `ZITADEL_TOKEN_VALIDATION`: `auto` (default), `introspection` or `jwt`.
+ * - `ZITADEL_ACTIONS_SIGNING_KEYS`: the signing keys of the Actions v2 targets that point at this
+ *   app (`/zitadel/events`, `/zitadel/functions`), comma-separated; without them those routes refuse every call.
  *
  * @throws {SampleConfigurationError} listing every problem.
  */
@@ -63,12 +65,18 @@ export function zitadelOptionsFromEnv(read: ReadVariable): ZitadelModuleOptions 
   }
   if (problems.length > 0 || issuer === undefined) throw new SampleConfigurationError(problems);
 
+  const signingKeys = (value('ZITADEL_ACTIONS_SIGNING_KEYS') ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
   return {
     issuer,
     projectId,
     tokenValidation,
     ...(serviceUser === undefined ? {} : { serviceUser }),
     ...(apiApplication === undefined ? {} : { apiApplication }),
+    // A resolver, so that no keys means "refuse every call" (401) rather than a configuration error.
+    actions: { signingKeys: () => signingKeys },
   };
 }
 

@@ -13,6 +13,12 @@ function rolesOf(user: DemoUser): string {
     .join(', ');
 }
 
+/** A one-line socket.io client (the workspace has `socket.io-client`) asking the gateway who the caller is. */
+function socketCall(url: string, user: DemoUser): string {
+  const client = `require('socket.io-client').io('${url}/events', { auth: { token: '${user.token}' } })`;
+  return `node -e "${client}.emit('whoami', {}, (sub) => { console.log(sub); process.exit(0); })"`;
+}
+
 /**
  * Ready-to-run `curl` commands against the app at `url`, with the demo users' fresh tokens:
  * one block per user, each line ending with the status it answers. Printed to the terminal only
@@ -50,5 +56,13 @@ export function demoBanner(url: string, issuer: string, seed: DemoSeed): string[
     call(user, `/orgs/${otherOrg.id}/reports`, 403),
     call(user, `/users/${user.userId}/metadata`, 403),
     call(user, '/users', 403, { ...NEW_USER, userName: 'dave', email: 'dave@acme.localhost' }),
+    '',
+    '# Actions v2: the emulator calls this app, signed, for user events and for the preaccesstoken and preuserinfo',
+    '# functions, which add the claim sample:plan to every token (see "plan" in GET /me); POST /users makes an event.',
+    call(admin, '/actions/events', 200),
+    call(user, '/actions/events', 403),
+    '',
+    "# The socket.io gateway (namespace /events), the same tokens in the handshake: 'whoami' answers the user id.",
+    socketCall(url, admin),
   ];
 }

@@ -130,8 +130,37 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
     }
   }
 
+  /** The signing keys of the Actions v2 targets {@link connectActions} created: none before it ran. */
+  private readonly targetKeys: string[] = [];
+
   get issuer(): string {
     return this.emulator.issuer;
+  }
+
+  /** What the module's `actions.signingKeys` resolver answers for the embedded ZITADEL. */
+  get actionSigningKeys(): readonly string[] {
+    return this.targetKeys;
+  }
+
+  /**
+   * Points Actions v2 at the running app (`url`), as a team would in ZITADEL's console: a webhook
+   * for every `user` event (`POST /zitadel/events`) and a call target for the `preaccesstoken`
+   * and `preuserinfo` functions (`POST /zitadel/functions`), which adds a claim to every token.
+   * Once only; the targets' signing keys become {@link actionSigningKeys}.
+   */
+  connectActions(url: string): void {
+    if (this.targetKeys.length > 0) return;
+    const { actions } = this.emulator;
+    const events = actions.addTarget({ name: 'sample-events', endpoint: `${url}/zitadel/events`, type: 'webhook' });
+    const functions = actions.addTarget({
+      name: 'sample-functions',
+      endpoint: `${url}/zitadel/functions`,
+      type: 'call',
+    });
+    actions.setExecution({ eventGroup: 'user' }, [events.id]);
+    actions.setExecution({ function: 'preaccesstoken' }, [functions.id]);
+    actions.setExecution({ function: 'preuserinfo' }, [functions.id]);
+    this.targetKeys.push(events.signingKey, functions.signingKey);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ZitadelUser } from 'nestjs-zitadel';
+import { PLAN_CLAIM } from '../actions/zitadel-hooks.controller.js';
 
 /** The user's organisation (ZITADEL's resource owner). */
 export class OrganisationDto {
@@ -41,6 +42,12 @@ export class MeDto {
   @ApiProperty({ description: 'How the token was checked', enum: ['introspection', 'jwt'] })
   readonly tokenSource!: ZitadelUser['source'];
 
+  @ApiPropertyOptional({
+    description: "The claim `sample:plan`, added by the sample's Actions v2 function (`POST /zitadel/functions`)",
+    example: 'demo',
+  })
+  readonly plan?: string;
+
   static from(user: ZitadelUser): MeDto {
     const owner = user.resourceOwner;
     return {
@@ -52,6 +59,7 @@ export class MeDto {
         owner === undefined ? undefined : { id: owner.id, name: owner.name, primaryDomain: owner.primaryDomain },
       roles: user.roles,
       tokenSource: user.source,
+      plan: typeof user.claims[PLAN_CLAIM] === 'string' ? user.claims[PLAN_CLAIM] : undefined,
     };
   }
 }

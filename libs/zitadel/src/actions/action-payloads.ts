@@ -19,8 +19,8 @@ export interface ZitadelEventPayload<P = Record<string, unknown>> {
   readonly event_type: string;
   /** RFC 3339 time the event was stored. */
   readonly created_at: string;
-  /** Who caused the event. */
-  readonly userID: string;
+  /** Who caused the event; ZITADEL leaves it out (`omitempty`) when the system did. */
+  readonly userID?: string;
   /** The event's own data (its fields depend on `event_type`). */
   readonly event_payload?: P;
 }
