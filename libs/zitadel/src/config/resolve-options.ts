@@ -2,7 +2,6 @@ import { ZitadelConfigurationError } from '../errors/configuration.error.js';
 import { ZitadelKeyFileError } from '../errors/key-file.error.js';
 import { isRecord } from '../shared/is-record.js';
 import { parseApplicationKey, parseServiceUserKey, readKeySource, type KeySource } from '../keys/key-file.parser.js';
-import type { Keyv } from 'keyv';
 import type { ResolvedApiApplication, ResolvedServiceUser, ResolvedZitadelConfig } from './resolved-config.js';
 import { Secret } from './secret.js';
 import {
@@ -23,6 +22,7 @@ import type {
   ApiApplicationCredentials,
   DiscoveryOptions,
   IntrospectionOptions,
+  IntrospectionCacheStore,
   JwtValidationOptions,
   TokenCacheOptions,
   ServiceUserCredentials,
@@ -339,9 +339,9 @@ function isKeyvLike(store: unknown): boolean {
   );
 }
 
-function keyvStores(value: unknown, path: string, issues: Issues): readonly Keyv[] | undefined {
+function keyvStores(value: unknown, path: string, issues: Issues): readonly IntrospectionCacheStore[] | undefined {
   if (value === undefined) return undefined;
-  if (Array.isArray(value) && value.length > 0 && value.every(isKeyvLike)) return value as Keyv[];
+  if (Array.isArray(value) && value.length > 0 && value.every(isKeyvLike)) return value as IntrospectionCacheStore[];
   issues.add(path, 'must be a non-empty array of Keyv instances, e.g. [new Keyv({ store: new KeyvRedis(url) })]');
   return undefined;
 }

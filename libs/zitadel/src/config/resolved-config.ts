@@ -1,8 +1,7 @@
-import type { Keyv } from 'keyv';
 import type { ApplicationSigningKey, ServiceUserSigningKey } from '../keys/key-file.parser.js';
 import type { RetrySettings } from '../http/retry-policy.js';
 import type { Secret } from './secret.js';
-import type { TokenValidationMode, ZitadelApiCodec } from './zitadel-options.interface.js';
+import type { IntrospectionCacheStore, TokenValidationMode, ZitadelApiCodec } from './zitadel-options.interface.js';
 
 /** Outgoing credentials of the service user, validated and loaded. */
 export type ResolvedServiceUser =
@@ -40,7 +39,7 @@ export interface ResolvedZitadelConfig {
       readonly inactiveTtlSeconds: number;
       readonly maxEntries: number;
       /** The user's Keyv stores, or `undefined` for the default bounded in-memory store. */
-      readonly stores: readonly Keyv[] | undefined;
+      readonly stores: readonly IntrospectionCacheStore[] | undefined;
       readonly storeTimeoutMs: number;
     };
   };

@@ -1,6 +1,23 @@
-import type { Keyv } from 'keyv';
 import type { ApplicationKey, ServiceUserKey } from '../keys/key-file.types.js';
 import type { ZitadelClock } from '../shared/clock.js';
+
+/**
+ * A shared store of introspection results: the members of a Keyv instance the library calls
+ * (`new Keyv(new KeyvRedis(url))`, `new Keyv({ store })`). Typed by shape, not as keyv's class, so
+ * an app's own Keyv fits whichever keyv declaration its module system resolves (CommonJS apps
+ * read `index.d.cts`, this package `index.d.ts`: two classes to TypeScript, TS2719).
+ */
+export interface IntrospectionCacheStore {
+  /** The value stored under `key`, or `undefined`. */
+  get(key: string): Promise<unknown>;
+  /** Stores `value` under `key` for `ttl` milliseconds. */
+  set(key: string, value: unknown, ttl?: number): Promise<unknown>;
+  /**
+   * The Keyv's storage adapter. Not called; it tells a Keyv from a bare adapter such as `KeyvRedis`,
+   * which would store the library's objects without serialising them.
+   */
+  readonly store: unknown;
+}
 
 /** A key file given by its path on disk, as downloaded from ZITADEL. */
 export interface KeyFileSource {
@@ -128,7 +145,7 @@ export interface IntrospectionCacheOptions {
    * disconnects them: they are yours.
    * @default one bounded in-memory store
    */
-  stores?: Keyv[];
+  stores?: IntrospectionCacheStore[];
   /**
    * Longest wait for one read or write of the configured `stores`, in milliseconds. A store that
    * does not answer in time (Redis down, a network partition) is skipped for that request: the
