@@ -40,7 +40,7 @@ describe('README.md', () => {
       ['reports.controller.ts', 'export class ReportsController'],
     ] as const) {
       const named = blocks.filter(({ code }) => code.includes(marker));
-      expect(named.length, marker).toBe(1);
+      expect(named.map(() => marker)).toEqual([marker]);
       await writeFile(join(OUT, name), named[0]?.code ?? '');
     }
     await writeFile(

@@ -281,7 +281,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { Keyv } from 'keyv';
-import { CurrentUser, Roles, ZitadelAuthGuard, ZitadelModule, type IntrospectionCacheStore, type ZitadelUser } from 'nestjs-zitadel';
+import { CurrentUser, Roles, ZitadelAuthGuard, ZitadelModule, type ZitadelUser } from 'nestjs-zitadel';
 import { SeededZitadel } from 'nestjs-zitadel/testing';
 
 const stores: Keyv[] = [];
@@ -305,13 +305,12 @@ class ReportsController {
       useFactory: (config: ConfigService) => {
         const store = new Keyv(new KeyvRedis(config.getOrThrow<string>('REDIS_URL')));
         stores.push(store);
-        const shared: IntrospectionCacheStore[] = [store];
         return {
           issuer: config.getOrThrow<string>('ZITADEL_ISSUER'),
           serviceUser: { keyFile: config.getOrThrow<string>('ZITADEL_SERVICE_USER_KEY_FILE') },
           apiApplication: { keyFile: config.getOrThrow<string>('ZITADEL_API_KEY_FILE') },
           projectId: config.getOrThrow<string>('ZITADEL_PROJECT_ID'),
-          introspection: { cache: { stores: shared } },
+          introspection: { cache: { stores: [store] } },
         };
       },
     }),
