@@ -1,4 +1,5 @@
-// Every TypeScript snippet of README.md compiles against the library's public API.
+// Every TypeScript snippet of README.md compiles against the library's public API (those that run
+// are also executed: readme-testing, readme-examples, readme-v2).
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,6 +34,15 @@ describe('README.md', () => {
         return file;
       }),
     );
+    // The modules other snippets import by name, as a user's files (e.g. the testing example's './app.module.js').
+    for (const [name, marker] of [
+      ['app.module.ts', 'export class AppModule'],
+      ['reports.controller.ts', 'export class ReportsController'],
+    ] as const) {
+      const named = blocks.filter(({ code }) => code.includes(marker));
+      expect(named.map(() => marker)).toEqual([marker]);
+      await writeFile(join(OUT, name), named[0]?.code ?? '');
+    }
     await writeFile(
       join(OUT, 'tsconfig.json'),
       JSON.stringify({

@@ -31,12 +31,18 @@ function childEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to its end; never rejects on a non-zero exit code (the result carries it). */
-export function run(command: string, args: readonly string[], cwd: string, timeoutMs = 180_000): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 180_000,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd, env: childEnvironment(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: { ...childEnvironment(), ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
           reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed to run: ${error.message}\n${stderr}`));
@@ -261,6 +267,106 @@ main().catch((error: unknown) => {
 });
 `;
 
+/**
+ * The throwaway app's first-hour file: an `AppModule` as a user writes it (`forRootAsync` reading
+ * `ConfigService`, the guard as `APP_GUARD`, introspection results shared through Redis with
+ * `new Keyv(new KeyvRedis(url))`: TS2719 in CommonJS apps while the option was typed as keyv's
+ * class), booted from the variables of `SeededZitadel` (`nestjs-zitadel/testing`, which must resolve
+ * under every supported `moduleResolution`). A user's JWT and opaque token pass `@Roles('admin')`;
+ * the opaque token's second use is a Redis hit. Prints `OK first-hour <label>` (the first argument).
+ */
+const CONSUMER_FIRST_HOUR = `import 'reflect-metadata';
+import KeyvRedis from '@keyv/redis';
+import { Controller, Get, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { Keyv } from 'keyv';
+import { CurrentUser, Roles, ZitadelAuthGuard, ZitadelModule, type ZitadelUser } from 'nestjs-zitadel';
+import { SeededZitadel } from 'nestjs-zitadel/testing';
+
+const stores: Keyv[] = [];
+
+@Controller('reports')
+class ReportsController {
+  @Roles('admin')
+  @Get()
+  all(@CurrentUser() user: ZitadelUser): { sub: string } {
+    return { sub: user.sub };
+  }
+}
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ ignoreEnvFile: true }),
+    ZitadelModule.forRootAsync({
+      isGlobal: true,
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => {
+        const store = new Keyv(new KeyvRedis(config.getOrThrow<string>('REDIS_URL')));
+        stores.push(store);
+        return {
+          issuer: config.getOrThrow<string>('ZITADEL_ISSUER'),
+          serviceUser: { keyFile: config.getOrThrow<string>('ZITADEL_SERVICE_USER_KEY_FILE') },
+          apiApplication: { keyFile: config.getOrThrow<string>('ZITADEL_API_KEY_FILE') },
+          projectId: config.getOrThrow<string>('ZITADEL_PROJECT_ID'),
+          introspection: { cache: { stores: [store] } },
+        };
+      },
+    }),
+  ],
+  controllers: [ReportsController],
+  providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }],
+})
+class AppModule {}
+
+async function main(): Promise<void> {
+  const zitadel = await SeededZitadel.start({ roles: ['admin'] });
+  try {
+    Object.assign(process.env, zitadel.env);
+    const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const url = (await app.getUrl()).replace('[::1]', '127.0.0.1') + '/reports';
+      const alice = await zitadel.createUser({ userName: 'alice', roles: ['admin'] });
+      const bob = await zitadel.createUser({ userName: 'bob' });
+      const status = async (token: string): Promise<number> =>
+        (await fetch(url, { headers: { authorization: 'Bearer ' + token } })).status;
+      const answers = [
+        await status(alice.tokens.jwt),
+        await status(alice.tokens.opaque),
+        await status(alice.tokens.opaque),
+        await status(bob.tokens.jwt),
+      ];
+      if (answers.join() !== '200,200,200,403') throw new Error('GET /reports answered ' + answers.join());
+      const introspections = zitadel.emulator.requestCount('introspect');
+      if (introspections !== 1) throw new Error('introspected ' + introspections + ' times, not once: no Redis hit');
+      console.log('OK first-hour ' + (process.argv[2] ?? ''));
+    } finally {
+      await app.close();
+      for (const store of stores) await store.disconnect();
+    }
+  } finally {
+    await zitadel.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+/**
+ * The `moduleResolution` settings a CommonJS app may have besides `nodenext` (its main tsconfig):
+ * Node 16's (with `module: node20`: `module: node16` cannot `require` ESM, so not Nest 12 itself),
+ * and the classic `node` (node10) of Nest ≤ 11 apps, which TypeScript 6 deprecates.
+ */
+const COMMONJS_VARIANTS = {
+  node16: { module: 'node20', moduleResolution: 'node16' },
+  node10: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' },
+} as const;
+
 /** The optional peers `ZitadelApi` needs, at the repository's versions. */
 export const API_PEERS = ['@zitadel/proto', '@bufbuild/protobuf', '@connectrpc/connect'] as const;
 
@@ -271,7 +377,16 @@ export const API_PEERS = ['@zitadel/proto', '@bufbuild/protobuf', '@connectrpc/c
 export function writeConsumerApp(dir: string, kind: ConsumerKind, tarball: string): void {
   mkdirSync(join(dir, 'src'), { recursive: true });
   const dependencies: Record<string, string> = { 'nestjs-zitadel': `file:${tarball}` };
-  for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs']) {
+  for (const name of [
+    '@nestjs/common',
+    '@nestjs/core',
+    '@nestjs/platform-express',
+    '@nestjs/config',
+    'reflect-metadata',
+    'rxjs',
+    'keyv',
+    '@keyv/redis',
+  ]) {
     dependencies[name] = repoVersionOf(name);
   }
   const devDependencies = { typescript: repoVersionOf('typescript'), '@types/node': repoVersionOf('@types/node') };
@@ -303,43 +418,85 @@ export function writeConsumerApp(dir: string, kind: ConsumerKind, tarball: strin
   };
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, include: ['src'] }, null, 2)}\n`);
   writeFileSync(join(dir, 'src/main.ts'), CONSUMER_MAIN);
+  writeFileSync(join(dir, 'src/first-hour.ts'), CONSUMER_FIRST_HOUR);
+  if (kind !== 'commonjs') return;
+  for (const [name, options] of Object.entries(COMMONJS_VARIANTS)) {
+    const variant = { extends: './tsconfig.json', compilerOptions: { ...options, outDir: `dist-${name}` } };
+    writeFileSync(
+      join(dir, `tsconfig.${name}.json`),
+      `${JSON.stringify({ ...variant, files: ['src/first-hour.ts'], include: [] }, null, 2)}\n`,
+    );
+  }
 }
 
 /** What happened to a throwaway app: each step's output, up to the first failure. */
 export interface ConsumerRun {
   readonly install: RunResult;
-  readonly typecheck?: RunResult;
+  /** `tsc -p`: the type check and the build in one run (tsc exits non-zero on any type error). */
   readonly compile?: RunResult;
   readonly start?: RunResult;
   /** `npx nestjs-zitadel --version`: the package's executable, as installed. */
   readonly bin?: RunResult;
+  /**
+   * `src/first-hour.ts` run as built by the main tsconfig (label `nodenext`), then for a CommonJS
+   * app compiled and run under each of `COMMONJS_VARIANTS` (labels `node16`, `node10`), in order.
+   */
+  readonly firstHour?: readonly { readonly label: string; readonly compile?: RunResult; readonly start?: RunResult }[];
   /** Whether the first install left the optional peers out (npm installs only required peers). */
   readonly peersAbsent?: boolean;
-  /** `npm install` of the optional peers, then the strict type check, build and run of `src/api.ts`. */
+  /** `npm install` of the optional peers, then the strict type check and build, and the run of `src/api.ts`. */
   readonly peers?: RunResult;
-  readonly apiTypecheck?: RunResult;
   readonly apiCompile?: RunResult;
   readonly apiStart?: RunResult;
 }
 
-/** Installs the throwaway app, type-checks it (`tsc --noEmit`), compiles it, runs it, then runs the package's executable. */
-export async function installAndRunConsumer(dir: string): Promise<ConsumerRun> {
+/**
+ * Runs `dist/first-hour.js` (built by the main tsconfig), then for a CommonJS app compiles and runs
+ * it under each `moduleResolution` variant; stops at the first failure.
+ */
+async function runFirstHour(
+  dir: string,
+  kind: ConsumerKind,
+  redisUrl: string,
+): Promise<NonNullable<ConsumerRun['firstHour']>> {
+  const tsc = join(dir, 'node_modules/typescript/bin/tsc');
+  const env = { REDIS_URL: redisUrl };
+  const steps: { label: string; compile?: RunResult; start?: RunResult }[] = [];
+  const start = await run(process.execPath, [join(dir, 'dist/first-hour.js'), 'nodenext'], dir, 60_000, env);
+  steps.push({ label: 'nodenext', start });
+  if (start.code !== 0 || kind !== 'commonjs') return steps;
+  for (const name of Object.keys(COMMONJS_VARIANTS)) {
+    const compile = await run(process.execPath, [tsc, '-p', join(dir, `tsconfig.${name}.json`)], dir);
+    if (compile.code !== 0) return [...steps, { label: name, compile }];
+    const started = await run(process.execPath, [join(dir, `dist-${name}/first-hour.js`), name], dir, 60_000, env);
+    steps.push({ label: name, compile, start: started });
+    if (started.code !== 0) return steps;
+  }
+  return steps;
+}
+
+/**
+ * Installs the throwaway app, type-checks and compiles it (one `tsc`), runs it, runs its
+ * first-hour file (against the Redis at `redisUrl`), then runs the package's executable.
+ */
+export async function installAndRunConsumer(dir: string, kind: ConsumerKind, redisUrl: string): Promise<ConsumerRun> {
   const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   if (install.code !== 0) return { install };
   const tsc = join(dir, 'node_modules/typescript/bin/tsc');
-  const typecheck = await run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
-  if (typecheck.code !== 0) return { install, typecheck };
   const compile = await run(process.execPath, [tsc, '-p', dir], dir);
-  if (compile.code !== 0) return { install, typecheck, compile };
+  if (compile.code !== 0) return { install, compile };
   const start = await run(process.execPath, [join(dir, 'dist/main.js')], dir, 60_000);
-  if (start.code !== 0) return { install, typecheck, compile, start };
+  if (start.code !== 0) return { install, compile, start };
+  const firstHour = await runFirstHour(dir, kind, redisUrl);
+  const last = firstHour.at(-1);
+  if (last?.start?.code !== 0) return { install, compile, start, firstHour };
   const bin = await run(join(dir, 'node_modules/.bin/nestjs-zitadel'), ['--version'], dir, 60_000);
-  if (bin.code !== 0) return { install, typecheck, compile, start, bin };
+  if (bin.code !== 0) return { install, compile, start, firstHour, bin };
   const first = {
     install,
-    typecheck,
     compile,
     start,
+    firstHour,
     bin,
     peersAbsent: !API_PEERS.some((name) => existsSync(join(dir, 'node_modules', name))),
   };
@@ -363,10 +520,8 @@ export async function installAndRunConsumer(dir: string): Promise<ConsumerRun> {
   };
   config.compilerOptions['skipLibCheck'] = false;
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const apiTypecheck = await run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
-  if (apiTypecheck.code !== 0) return { ...first, peers, apiTypecheck };
   const apiCompile = await run(process.execPath, [tsc, '-p', dir], dir);
-  if (apiCompile.code !== 0) return { ...first, peers, apiTypecheck, apiCompile };
+  if (apiCompile.code !== 0) return { ...first, peers, apiCompile };
   const apiStart = await run(process.execPath, [join(dir, 'dist/api.js')], dir, 60_000);
-  return { ...first, peers, apiTypecheck, apiCompile, apiStart };
+  return { ...first, peers, apiCompile, apiStart };
 }

@@ -4,6 +4,7 @@
 // the type check fails here.
 import { Controller, Get, Injectable, Module, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import KeyvRedis, { Keyv } from '@keyv/redis';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import * as api from 'nestjs-zitadel';
 import {
@@ -190,6 +191,17 @@ ZitadelModule.forRoot({
   issuer: 'https://acme.zitadel.cloud',
   // @ts-expect-error not a validation mode
   tokenValidation: 'magic',
+});
+
+// A Keyv is a store of introspection results; a bare adapter (KeyvRedis itself) is not.
+ZitadelModule.forRoot({
+  issuer: 'https://acme.zitadel.cloud',
+  introspection: { cache: { stores: [new Keyv(new KeyvRedis('redis://localhost:6379'))] } },
+});
+ZitadelModule.forRoot({
+  issuer: 'https://acme.zitadel.cloud',
+  // @ts-expect-error a Keyv adapter without its Keyv
+  introspection: { cache: { stores: [new KeyvRedis('redis://localhost:6379')] } },
 });
 
 export async function misuse(tokens: TokenService, introspection: IntrospectionService): Promise<void> {

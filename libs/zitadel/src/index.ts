@@ -18,6 +18,7 @@ export type {
   TokenCacheOptions,
   IntrospectionOptions,
   IntrospectionCacheOptions,
+  ZitadelKeyvStore,
   JwtValidationOptions,
   DiscoveryOptions,
   ZitadelApiOptions,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Keyv } from 'keyv';
+import type { ZitadelKeyvStore } from '../config/zitadel-options.interface.js';
 import { compactDecrypt, compactVerify, errors } from 'jose';
 import type { ResolvedZitadelConfig } from '../config/resolved-config.js';
 import { InjectZitadelConfig } from '../config/zitadel-config.token.js';
@@ -141,7 +141,7 @@ export class ZitadelActionVerifier {
     return guard;
   }
 
-  private createReplayGuard(store: Keyv | undefined, maxEntries: number): ReplayGuard {
+  private createReplayGuard(store: ZitadelKeyvStore | undefined, maxEntries: number): ReplayGuard {
     return store === undefined ? memoryReplayGuard(maxEntries, this.clock) : keyvReplayGuard(store, this.clock);
   }
 

@@ -1,4 +1,4 @@
-import type { Keyv } from 'keyv';
+import type { ZitadelKeyvStore } from '../config/zitadel-options.interface.js';
 import { LruMap } from '../shared/lru-map.js';
 import type { ZitadelClock } from '../shared/clock.js';
 import { tokenHash } from '../shared/token-hash.js';
@@ -32,7 +32,7 @@ export function memoryReplayGuard(maxEntries: number, clock: ZitadelClock): Repl
 }
 
 /** The replay guard over a Keyv store shared by instances; the key is a hash of the header, never the header. */
-export function keyvReplayGuard(store: Keyv, clock: ZitadelClock): ReplayGuard {
+export function keyvReplayGuard(store: ZitadelKeyvStore, clock: ZitadelClock): ReplayGuard {
   return {
     firstUse: async (header, signedAtSeconds, toleranceSeconds) => {
       const key = KEY_PREFIX + tokenHash(header);

@@ -3,7 +3,6 @@ import { ZitadelKeyFileError } from '../errors/key-file.error.js';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { isRecord } from '../shared/is-record.js';
 import { parseApplicationKey, parseServiceUserKey, readKeySource, type KeySource } from '../keys/key-file.parser.js';
-import type { Keyv } from 'keyv';
 import type { ResolvedApiApplication, ResolvedServiceUser, ResolvedZitadelConfig } from './resolved-config.js';
 import { Secret } from './secret.js';
 import {
@@ -24,6 +23,7 @@ import type {
   ApiApplicationCredentials,
   DiscoveryOptions,
   IntrospectionOptions,
+  ZitadelKeyvStore,
   JwtValidationOptions,
   TokenCacheOptions,
   ServiceUserCredentials,
@@ -352,9 +352,9 @@ function isKeyvLike(store: unknown): boolean {
   );
 }
 
-function keyvStores(value: unknown, path: string, issues: Issues): readonly Keyv[] | undefined {
+function keyvStores(value: unknown, path: string, issues: Issues): readonly ZitadelKeyvStore[] | undefined {
   if (value === undefined) return undefined;
-  if (Array.isArray(value) && value.length > 0 && value.every(isKeyvLike)) return value as Keyv[];
+  if (Array.isArray(value) && value.length > 0 && value.every(isKeyvLike)) return value as ZitadelKeyvStore[];
   issues.add(path, 'must be a non-empty array of Keyv instances, e.g. [new Keyv({ store: new KeyvRedis(url) })]');
   return undefined;
 }
@@ -406,7 +406,7 @@ function replayGuardOption(
   value: unknown,
   path: string,
   issues: Issues,
-): { readonly maxEntries: number; readonly store: Keyv | undefined } | undefined {
+): { readonly maxEntries: number; readonly store: ZitadelKeyvStore | undefined } | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return { maxEntries: 10_000, store: undefined };
   if (!isRecord(value)) {
@@ -423,9 +423,9 @@ function replayGuardOption(
   return read;
 }
 
-function keyvStore(value: unknown, path: string, issues: Issues): Keyv | undefined {
+function keyvStore(value: unknown, path: string, issues: Issues): ZitadelKeyvStore | undefined {
   if (value === undefined) return undefined;
-  if (isKeyvLike(value)) return value as Keyv;
+  if (isKeyvLike(value)) return value as ZitadelKeyvStore;
   issues.add(path, 'must be a Keyv instance, e.g. new Keyv({ store: new KeyvRedis(url) })');
   return undefined;
 }

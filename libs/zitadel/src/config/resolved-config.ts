@@ -1,9 +1,13 @@
-import type { Keyv } from 'keyv';
 import type { ApplicationSigningKey, ServiceUserSigningKey } from '../keys/key-file.parser.js';
 import type { RetrySettings } from '../http/retry-policy.js';
 import type { Secret } from './secret.js';
 import type { KeyObject } from 'node:crypto';
-import type { TokenValidationMode, ZitadelApiCodec, ZitadelSigningKeys } from './zitadel-options.interface.js';
+import type {
+  ZitadelKeyvStore,
+  TokenValidationMode,
+  ZitadelApiCodec,
+  ZitadelSigningKeys,
+} from './zitadel-options.interface.js';
 
 /** Outgoing credentials of the service user, validated and loaded. */
 export type ResolvedServiceUser =
@@ -41,7 +45,7 @@ export interface ResolvedZitadelConfig {
       readonly inactiveTtlSeconds: number;
       readonly maxEntries: number;
       /** The user's Keyv stores, or `undefined` for the default bounded in-memory store. */
-      readonly stores: readonly Keyv[] | undefined;
+      readonly stores: readonly ZitadelKeyvStore[] | undefined;
       readonly storeTimeoutMs: number;
     };
   };
@@ -49,7 +53,7 @@ export interface ResolvedZitadelConfig {
   readonly actions: {
     readonly signingKeys: ZitadelSigningKeys | undefined;
     readonly toleranceSeconds: number;
-    readonly replayGuard: { readonly maxEntries: number; readonly store: Keyv | undefined } | undefined;
+    readonly replayGuard: { readonly maxEntries: number; readonly store: ZitadelKeyvStore | undefined } | undefined;
     readonly decryptionKey: KeyObject | undefined;
   };
   readonly jwt: {

@@ -1,7 +1,24 @@
 import type { KeyObject } from 'node:crypto';
-import type { Keyv } from 'keyv';
 import type { ApplicationKey, ServiceUserKey } from '../keys/key-file.types.js';
 import type { ZitadelClock } from '../shared/clock.js';
+
+/**
+ * A store shared between instances (introspection results, the Actions replay guard): the members
+ * of a Keyv instance the library calls (`new Keyv(new KeyvRedis(url))`, `new Keyv({ store })`). Typed by shape, not as keyv's class, so
+ * an app's own Keyv fits whichever keyv declaration its module system resolves (CommonJS apps
+ * read `index.d.cts`, this package `index.d.ts`: two classes to TypeScript, TS2719).
+ */
+export interface ZitadelKeyvStore {
+  /** The value stored under `key`, or `undefined`. */
+  get(key: string): Promise<unknown>;
+  /** Stores `value` under `key` for `ttl` milliseconds. */
+  set(key: string, value: unknown, ttl?: number): Promise<unknown>;
+  /**
+   * The Keyv's storage adapter. Not called; it tells a Keyv from a bare adapter such as `KeyvRedis`,
+   * which would store the library's objects without serialising them.
+   */
+  readonly store: unknown;
+}
 
 /** A key file given by its path on disk, as downloaded from ZITADEL. */
 export interface KeyFileSource {
@@ -129,7 +146,7 @@ export interface IntrospectionCacheOptions {
    * disconnects them: they are yours.
    * @default one bounded in-memory store
    */
-  stores?: Keyv[];
+  stores?: ZitadelKeyvStore[];
   /**
    * Longest wait for one read or write of the configured `stores`, in milliseconds. A store that
    * does not answer in time (Redis down, a network partition) is skipped for that request: the
@@ -191,7 +208,7 @@ export interface ZitadelReplayGuardOptions {
    * `zitadel:action-replay:<sha256 of the signature header, base64url>`. Its check-then-set is not
    * atomic: two instances receiving the same replay at the same instant may both accept it.
    */
-  store?: Keyv;
+  store?: ZitadelKeyvStore;
 }
 
 /** Receiving ZITADEL's signed Actions v2 calls on `@ZitadelAction()` routes. */

@@ -19,7 +19,9 @@ export function introspectionCacheKey(token: string): string {
  * in-memory store (least recently used entries dropped first) holding the frozen results as is.
  */
 export function createIntrospectionCache(settings: ResolvedZitadelConfig['introspection']['cache']): Cache {
-  if (settings.stores !== undefined) return createCache({ stores: [...settings.stores] });
+  // cache-manager declares its stores as keyv's class; of them it calls only get and set for the
+  // library's cache.get and cache.set, which is what ZitadelKeyvStore requires.
+  if (settings.stores !== undefined) return createCache({ stores: [...settings.stores] as Keyv[] });
   const memory = new Keyv({ store: new LruMap<string, unknown>(settings.maxEntries), namespace: '' });
   // Values stay objects in memory: no JSON round trip on the request path.
   memory.serialize = undefined;

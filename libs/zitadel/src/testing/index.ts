@@ -36,3 +36,10 @@ export type {
 } from './emulator/emulator.types.js';
 export { createTestUser, type TestUserOptions, type TestUserRoles } from './test-user.js';
 export { FakeTokenValidator, type FakeTokenOutcome, type FakeTokenValidatorOptions } from './fake-token-validator.js';
+export {
+  SeededZitadel,
+  type SeededZitadelOptions,
+  type SeededZitadelEnv,
+  type SeededUser,
+  type SeededUserOptions,
+} from './seeded-zitadel.js';
