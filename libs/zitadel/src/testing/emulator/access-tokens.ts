@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildUserInfo, type UserInfoRequest } from './claims.js';
-import type { EmulatorStore, TokenRecord, UserRecord } from './emulator-store.js';
+import type { EmulatorStore, TokenActor, TokenRecord, UserRecord } from './emulator-store.js';
 import type { EmulatorClock } from './emulator.types.js';
 import { newId } from './ids.js';
 import { accessTokenHash, signJwt, verifyInstanceJwt } from './jwt.js';
@@ -31,6 +31,8 @@ export interface SessionRequest {
   readonly roles: Pick<UserInfoRequest, 'projectId' | 'projectRoleAssertion'> & {
     readonly accessTokenRoleAssertion: boolean;
   };
+  /** Who acts for the user (token exchange with impersonation): the tokens' `act` claim. */
+  readonly actor?: TokenActor;
 }
 
 /** A new session's tokens. */
@@ -81,6 +83,7 @@ export class AccessTokens {
       amr: [...request.amr],
       format: request.format,
       revoked: false,
+      ...(request.actor === undefined ? {} : { actor: request.actor }),
     };
     let accessToken: string;
     if (request.format === 'jwt') {
@@ -143,6 +146,7 @@ export class AccessTokens {
       nbf: record.notBefore,
       client_id: record.clientId,
       jti: record.tokenId,
+      ...(record.actor === undefined ? {} : { act: record.actor }),
     };
   }
 
@@ -179,6 +183,7 @@ export class AccessTokens {
       client_id: record.clientId,
       at_hash: accessTokenHash(accessToken),
       sid: `V2_${sessionId}`,
+      ...(record.actor === undefined ? {} : { act: record.actor }),
     };
   }
 }

@@ -104,6 +104,7 @@ function introspect(token: string, client: AppRecord, context: EmulatorContext):
     ...(record.amr.length > 0 ? { amr: record.amr } : {}),
     iss: context.issuer,
     jti: record.tokenId,
+    ...(record.actor === undefined ? {} : { act: record.actor }),
     ...(typeof username === 'string' ? { username } : {}),
     ...info.standard,
   };
