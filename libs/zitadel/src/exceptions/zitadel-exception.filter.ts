@@ -52,7 +52,8 @@ class ZitadelGraphQLError extends Error {
  * peers `@nestjs/websockets` and `@nestjs/microservices`, loaded only when such a handler fails),
  * each carrying `{ status: 'error', statusCode, message, code }`.
  *
- * Opt-in: register it globally.
+ * Opt-in: register it globally (HTTP, GraphQL, microservices). Nest applies no global filter to
+ * WebSocket gateways: give those `@UseFilters(ZitadelExceptionFilter)`.
  * @example
  * providers: [{ provide: APP_FILTER, useClass: ZitadelExceptionFilter }]
  */
@@ -118,13 +119,13 @@ export class ZitadelExceptionFilter implements ExceptionFilter<ZitadelError> {
   }
 
   private async answerWebSocket(answer: ErrorAnswer, host: ArgumentsHost): Promise<void> {
-    const websockets = await loadPeer<typeof import('@nestjs/websockets')>('@nestjs/websockets', 'WebSocket gateways');
+    const websockets = await loadPeer(() => import('@nestjs/websockets'), '@nestjs/websockets', 'WebSocket gateways');
     new websockets.BaseWsExceptionFilter().catch(new websockets.WsException(transportError(answer)), host);
   }
 
   private answerRpc(answer: ErrorAnswer, host: ArgumentsHost): Observable<unknown> {
     return defer(() =>
-      loadPeer<typeof import('@nestjs/microservices')>('@nestjs/microservices', 'microservice handlers'),
+      loadPeer(() => import('@nestjs/microservices'), '@nestjs/microservices', 'microservice handlers'),
     ).pipe(
       mergeMap((microservices) =>
         new microservices.BaseRpcExceptionFilter().catch(new microservices.RpcException(transportError(answer)), host),
@@ -148,10 +149,10 @@ function transportError(answer: ErrorAnswer): Record<string, unknown> {
   };
 }
 
-/** An optional peer, imported at first use. */
-async function loadPeer<T>(name: string, feature: string): Promise<T> {
+/** An optional peer, imported at first use (a literal specifier each, so bundlers and the manifest check see it). */
+async function loadPeer<T>(load: () => Promise<T>, name: string, feature: string): Promise<T> {
   try {
-    return (await import(name)) as T;
+    return await load();
   } catch (cause) {
     throw new ZitadelDependencyMissingError(`ZitadelExceptionFilter for ${feature}`, [name], { cause });
   }
