@@ -212,6 +212,7 @@ describe('TokenService.exchange', () => {
   it('asks ZITADEL once for repeated and concurrent equal exchanges, and again after expiry on the clock', async () => {
     const tokens = await tokenService();
     const subjectToken = await aliceToken();
+    const start = clock.now();
     const [first, second] = await Promise.all([
       tokens.exchange({ subjectToken, scopes: ['openid', 'email'] }),
       tokens.exchange({ subjectToken, scopes: ['email', 'openid'] }),
@@ -224,7 +225,12 @@ describe('TokenService.exchange', () => {
     await tokens.exchange({ subjectToken, scopes: ['openid'] });
     expect(zitadel.requestCount('token')).toBe(2);
 
-    clock.advance(first.expiresAt - clock.now());
+    // expires_in 43199 s, handed out until 60 s (tokenCache.minRemainingSeconds) before that.
+    expect(first.expiresAt).toBe(start + (43_199 - 60) * 1000);
+    clock.advance(first.expiresAt - clock.now() - 1);
+    expect((await tokens.exchange({ subjectToken, scopes: ['openid', 'email'] })).token).toBe(first.token);
+    expect(zitadel.requestCount('token')).toBe(2);
+    clock.advance(1);
     const renewed = await tokens.exchange({ subjectToken, scopes: ['openid', 'email'] });
     expect(renewed.token).not.toBe(first.token);
     expect(zitadel.requestCount('token')).toBe(3);
