@@ -331,3 +331,37 @@ export function socketHelpers(
   void code;
   void wrong;
 }
+
+// Token exchange, the actor of impersonated calls, and the exception filter.
+export async function onBehalfOf(
+  tokens: api.TokenService,
+  user: api.ZitadelUser,
+  callerToken: string,
+): Promise<string> {
+  const { token, issuedTokenType }: api.TokenExchangeResult = await tokens.exchange({
+    subjectToken: callerToken,
+    audience: ['231848297847848962'],
+    requestedTokenType: 'jwt',
+  });
+  const impersonated = await tokens.exchange({
+    subjectToken: user.sub,
+    subjectTokenType: 'user_id',
+    actorToken: await tokens.getAccessToken(),
+  });
+  // @ts-expect-error refresh tokens cannot be exchanged at ZITADEL
+  await tokens.exchange({ subjectToken: callerToken, subjectTokenType: 'refresh_token' });
+  // @ts-expect-error a subject token is required
+  await tokens.exchange({ subjectTokenType: 'user_id' });
+  const actor: api.ZitadelActor | undefined = user.actor;
+  const error: unknown = undefined;
+  if (error instanceof api.ZitadelTokenExchangeError) {
+    const reason: api.TokenExchangeRefusal = error.reason;
+    // @ts-expect-error not a refusal reason
+    const wrong: api.TokenExchangeRefusal = 'nope';
+    void reason;
+    void wrong;
+  }
+  const filter: api.ZitadelExceptionFilter = new api.ZitadelExceptionFilter();
+  void filter;
+  return `${token}${issuedTokenType}${impersonated.token}${actor?.sub ?? ''}${actor?.issuer ?? ''}`;
+}

@@ -30,6 +30,18 @@ export type { ServiceUserKey, ApplicationKey } from './keys/key-file.types.js';
 export { TokenService, type AccessTokenRequest } from './token/token.service.js';
 export { ZitadelScopes } from './token/zitadel-scopes.js';
 
+// Token exchange (RFC 8693), the actor of impersonated calls, and the exception filter for handlers.
+export type {
+  TokenExchangeRequest,
+  TokenExchangeResult,
+  SubjectTokenType,
+  ActorTokenType,
+  RequestedTokenType,
+} from './token/token-exchange.js';
+export { ZitadelTokenExchangeError, type TokenExchangeRefusal } from './errors/token-exchange.error.js';
+export type { ZitadelActor } from './auth/zitadel-user.js';
+export { ZitadelExceptionFilter } from './exceptions/zitadel-exception.filter.js';
+
 export { ZitadelManagementClient, type ZitadelUserService } from './management/zitadel-management.client.js';
 export type {
   ZitadelApiMethod,

@@ -11,6 +11,19 @@ export interface ZitadelResourceOwner {
   readonly primaryDomain: string | undefined;
 }
 
+/**
+ * Who acts for the user: the `act` claim of a token from a token exchange with impersonation
+ * (RFC 8693 §4.1), e.g. a support agent or a service user acting as the user.
+ */
+export interface ZitadelActor {
+  /** The acting user's (or service user's) id. */
+  readonly sub: string;
+  /** The issuer of the actor's token, when ZITADEL names it. */
+  readonly issuer: string | undefined;
+  /** Whoever acted for the actor in turn (an exchange of an already exchanged token). */
+  readonly actor: ZitadelActor | undefined;
+}
+
 /** Where a {@link ZitadelUser}'s claims were verified. */
 export type ZitadelTokenSource = 'jwt' | 'introspection';
 
@@ -46,6 +59,12 @@ export class ZitadelUser {
   readonly exp: number | undefined;
   /** How the token was verified. */
   readonly source: ZitadelTokenSource;
+  /**
+   * Who acts for the user when the token came from an impersonating token exchange (its `act`
+   * claim), `undefined` for the user's own token. Check it where an impersonated call must not
+   * do everything the user could.
+   */
+  readonly actor: ZitadelActor | undefined;
   /** Standard claims, present when asserted (profile and email scopes, introspection). */
   readonly preferred_username: string | undefined;
   readonly name: string | undefined;
@@ -84,6 +103,7 @@ export class ZitadelUser {
     const exp = claims['exp'];
     this.exp = typeof exp === 'number' ? exp : undefined;
     this.source = source;
+    this.actor = parseActor(claims['act'], 0);
     this.preferred_username = text(claims['preferred_username']) ?? text(claims['username']);
     this.name = text(claims['name']);
     this.given_name = text(claims['given_name']);
@@ -112,6 +132,14 @@ export class ZitadelUser {
 export type ZitadelUserField = {
   [K in keyof ZitadelUser]: ZitadelUser[K] extends (...args: never[]) => unknown ? never : K;
 }[keyof ZitadelUser];
+
+/** The `act` claim, typed; the token checks already refused a malformed one, so anything odd is ignored. */
+function parseActor(value: unknown, depth: number): ZitadelActor | undefined {
+  if (!isRecord(value) || depth >= 8) return undefined;
+  const sub = text(value['sub']);
+  if (sub === undefined) return undefined;
+  return Object.freeze({ sub, issuer: text(value['iss']), actor: parseActor(value['act'], depth + 1) });
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;

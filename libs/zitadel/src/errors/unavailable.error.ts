@@ -7,12 +7,16 @@ import { ZitadelError } from './zitadel.error.js';
 export class ZitadelUnavailableError extends ZitadelError {
   readonly code = 'ZITADEL_UNAVAILABLE' as const;
 
+  /** How long ZITADEL asked callers to wait (its last `Retry-After`), in seconds, when it said. */
+  readonly retryAfterSeconds: number | undefined;
+
   constructor(
     message: string,
     /** The HTTP status of the last attempt, when there was a response. */
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

@@ -14,7 +14,8 @@ export type ZitadelErrorCode =
   | 'ZITADEL_TOKEN_INVALID'
   | 'ZITADEL_API_ERROR'
   | 'ZITADEL_SIGNATURE_INVALID'
-  | 'ZITADEL_DEPENDENCY_MISSING';
+  | 'ZITADEL_DEPENDENCY_MISSING'
+  | 'ZITADEL_TOKEN_EXCHANGE_REFUSED';
 
 /**
  * Base class of every error this library throws. Messages say what to fix and never contain a

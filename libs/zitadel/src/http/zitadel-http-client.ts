@@ -143,6 +143,7 @@ export class ZitadelHttpClient {
         throw new ZitadelUnavailableError(
           `ZITADEL ${request.endpoint} endpoint answered ${response.status}${wait}`,
           response.status,
+          asked === undefined ? undefined : { retryAfterSeconds: Math.ceil(asked / 1000) },
         );
       }
       this.logger.debug(`ZITADEL ${request.endpoint} answered ${response.status}; retrying`);

@@ -1,5 +1,6 @@
 import { deepFreeze } from '../shared/deep-freeze.js';
 import { ZitadelResponseError } from '../errors/response.error.js';
+import { isActorClaim } from '../shared/actor-claim.js';
 
 /**
  * An introspection response (RFC 7662 §2.2), checked. `active` is always present; an inactive
@@ -28,6 +29,8 @@ export interface IntrospectionResult {
   readonly aud?: string | readonly string[];
   readonly iss?: string;
   readonly jti?: string;
+  /** Who acts for the user (token exchange with impersonation, RFC 8693 §4.1). */
+  readonly act?: { readonly sub: string; readonly iss?: string; readonly act?: unknown };
   /** Further claims, e.g. `urn:zitadel:iam:org:project:roles`, `email`. */
   readonly [claim: string]: unknown;
 }
@@ -38,8 +41,8 @@ const INACTIVE: IntrospectionResult = Object.freeze({ active: false });
 
 /**
  * Checks the JSON object of an introspection response before anything trusts it: `active` must
- * be a boolean, `exp`/`iat`/`nbf` finite numbers, `sub`/`iss`/`scope`/`client_id`/... strings and
- * `aud` a string or an array of strings. An inactive answer is reduced to `{ active: false }`.
+ * be a boolean, `exp`/`iat`/`nbf` finite numbers, `sub`/`iss`/`scope`/`client_id`/... strings,
+ * `aud` a string or an array of strings and `act` an actor object. An inactive answer is reduced to `{ active: false }`.
  *
  * @returns a frozen result.
  * @throws {ZitadelResponseError} a field has the wrong type (named in the message; its value is not).
@@ -69,6 +72,7 @@ export function parseIntrospectionResult(body: Readonly<Record<string, unknown>>
   ) {
     throw invalid('aud', 'a string or an array of strings');
   }
+  if (body['act'] !== undefined && !isActorClaim(body['act'])) throw invalid('act', 'an actor { sub, iss?, act? }');
   return deepFreeze({ ...body, active: true });
 }
 

@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { ZitadelTokenInvalidError } from '../errors/token-invalid.error.js';
+import { isActorClaim } from '../shared/actor-claim.js';
 import { isRecord } from '../shared/is-record.js';
 
 const NUMERIC_CLAIMS = ['exp', 'iat', 'nbf'] as const;
@@ -23,7 +24,8 @@ const ROLES_CLAIM = /^urn:zitadel:iam:org:project:(?:[^:]+:)?roles$/;
  * web-key signer), and `at_hash`/`sid` are missing from some ID tokens, so neither tells them apart.
  *
  * Type checks cover what ZITADEL itself writes: the registered claims (`sub` a non-empty string,
- * `aud` a string or strings, `exp`/`iat`/`nbf` numbers, `iss`/`client_id`/`scope`/`jti` strings) and every
+ * `aud` a string or strings, `exp`/`iat`/`nbf` numbers, `iss`/`client_id`/`scope`/`jti` strings, `act` an
+ * actor `{ sub, iss?, act? }`) and every
  * `urn:zitadel:iam:*` claim the user reads (role claims `{ role: { orgId: domain } }`, the
  * resource owner's strings), which Actions cannot set. Other claims (profile claims, claims added
  * by Actions) are only read when they have the expected type.
@@ -44,9 +46,11 @@ function isAccessTokenClaims(claims: Readonly<Record<string, unknown>>): boolean
     const value = claims[claim];
     if (value !== undefined && typeof value !== 'string') return false;
   }
-  const { aud } = claims;
+  const { aud, act } = claims;
   if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string')))
     return false;
+  // `act` (token exchange with impersonation) names who acts for the user: it must be well formed.
+  if (act !== undefined && !isActorClaim(act)) return false;
   for (const [claim, value] of Object.entries(claims)) {
     if (!claim.startsWith(ZITADEL_PREFIX)) continue;
     if (ROLES_CLAIM.test(claim) ? !isRoleClaim(value) : isResourceOwnerClaim(claim) && typeof value !== 'string')

@@ -33,6 +33,9 @@ export type {
   GrantRolesOptions,
   IssueTokenOptions,
   RotateSigningKeysOptions,
+  EmulatorFeatures,
+  EmulatorSecurityPolicy,
+  EmulatorOidcGrantType,
 } from './emulator/emulator.types.js';
 export { createTestUser, type TestUserOptions, type TestUserRoles } from './test-user.js';
 export { FakeTokenValidator, type FakeTokenOutcome, type FakeTokenValidatorOptions } from './fake-token-validator.js';

@@ -13,6 +13,7 @@ import { basicAuthorization } from '../oidc/client-authentication.js';
 import { ZitadelDiscovery } from '../oidc/zitadel-discovery.service.js';
 import { InjectZitadelClock, type ZitadelClock } from '../shared/clock.js';
 import { describeError } from '../shared/describe-error.js';
+import { TokenExchanger, type TokenExchangeRequest, type TokenExchangeResult } from './token-exchange.js';
 
 /** Options of {@link TokenService.getAccessToken}. */
 export interface AccessTokenRequest {
@@ -59,13 +60,36 @@ export class TokenService {
   private readonly logger = new Logger('Zitadel');
   private readonly cache = new Map<string, CachedToken>();
   private readonly inFlight = new Map<string, Promise<CachedToken>>();
+  private readonly exchanger: TokenExchanger;
 
   constructor(
     @InjectZitadelConfig() private readonly config: ResolvedZitadelConfig,
     private readonly http: ZitadelHttpClient,
     private readonly discovery: ZitadelDiscovery,
     @InjectZitadelClock() private readonly clock: ZitadelClock,
-  ) {}
+  ) {
+    this.exchanger = new TokenExchanger(config, http, discovery, clock, this.logger);
+  }
+
+  /**
+   * Exchanges a token (RFC 8693) for one to call another API on behalf of its user: the caller's
+   * access token, or a user id (`subjectTokenType: 'user_id'`) with an actor token
+   * (impersonation: the new token's `act` claim names the actor). Authenticated as
+   * `apiApplication`, which ZITADEL accepts only for an OIDC application with the Token Exchange
+   * grant type; the instance needs the `oidcTokenExchange` feature. Results are cached (keyed by
+   * hashes, never by tokens) until shortly before they expire; equal concurrent calls share one request.
+   *
+   * @example
+   * const { token } = await tokenService.exchange({ subjectToken: callerToken, audience: [reportsProjectId] });
+   * @throws {ZitadelTokenExchangeError} ZITADEL refused the exchange; `reason` says why and what to fix.
+   * @throws {ZitadelConfigurationError} no `apiApplication` is configured.
+   * @throws {ZitadelUnavailableError} ZITADEL could not be reached.
+   * @throws {ZitadelResponseError} ZITADEL's answer could not be trusted (a field missing or of the wrong type).
+   * @throws {TypeError} the request is malformed (the message names the field).
+   */
+  exchange(request: TokenExchangeRequest): Promise<TokenExchangeResult> {
+    return this.exchanger.exchange(request);
+  }
 
   /**
    * An access token for the service user with the given scopes. A personal access token is

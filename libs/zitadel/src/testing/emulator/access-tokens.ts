@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { runTokenFunction } from './actions/token-functions.js';
 import { buildUserInfo, type UserInfo, type UserInfoRequest } from './claims.js';
-import type { EmulatorStore, TokenRecord, UserRecord } from './emulator-store.js';
+import type { EmulatorStore, TokenActor, TokenRecord, UserRecord } from './emulator-store.js';
 import type { EmulatorClock } from './emulator.types.js';
 import { newId } from './ids.js';
 import { accessTokenHash, signJwt, verifyInstanceJwt } from './jwt.js';
@@ -32,6 +32,8 @@ export interface SessionRequest {
   readonly roles: Pick<UserInfoRequest, 'projectId' | 'projectRoleAssertion'> & {
     readonly accessTokenRoleAssertion: boolean;
   };
+  /** Who acts for the user (token exchange with impersonation): the tokens' `act` claim. */
+  readonly actor?: TokenActor;
 }
 
 /** A new session's tokens. */
@@ -104,6 +106,7 @@ export class AccessTokens {
       amr: [...request.amr],
       format: request.format,
       revoked: false,
+      ...(request.actor === undefined ? {} : { actor: request.actor }),
     };
     return { record, sessionId };
   }
@@ -168,6 +171,7 @@ export class AccessTokens {
       nbf: record.notBefore,
       client_id: record.clientId,
       jti: record.tokenId,
+      ...(record.actor === undefined ? {} : { act: record.actor }),
     };
   }
 
@@ -196,6 +200,7 @@ export class AccessTokens {
       client_id: record.clientId,
       at_hash: accessTokenHash(accessToken),
       sid: `V2_${sessionId}`,
+      ...(record.actor === undefined ? {} : { act: record.actor }),
     };
   }
 

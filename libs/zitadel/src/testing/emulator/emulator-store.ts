@@ -77,6 +77,18 @@ export interface AppRecord {
   readonly keys: Map<string, PublicKeyRecord>;
   /** Whether role claims go into JWT access tokens issued for this app (OIDC apps). */
   readonly accessTokenRoleAssertion: boolean;
+  /** The OAuth grant types the app may use (OIDC apps), e.g. `urn:ietf:params:oauth:grant-type:token-exchange`. */
+  readonly grantTypes: readonly string[];
+}
+
+/**
+ * The `act` claim of an impersonated token (RFC 8693 §4.1) as ZITADEL writes it
+ * (`oidc.ActorClaims`: `act`, `iss`, `sub`, each left out when empty).
+ */
+export interface TokenActor {
+  readonly act?: TokenActor;
+  readonly iss?: string;
+  readonly sub?: string;
 }
 
 /** Roles of a project granted to a user by an organisation. */
@@ -104,6 +116,8 @@ export interface TokenRecord {
   readonly amr: readonly string[];
   readonly format: 'opaque' | 'jwt';
   revoked: boolean;
+  /** Who acts for the user (impersonation through token exchange): the `act` claim. */
+  readonly actor?: TokenActor;
 }
 
 /** Everything the emulated instance knows, in memory. */
@@ -124,6 +138,10 @@ export class EmulatorStore {
   readonly instanceMembers = new Map<string, string[]>();
   /** Deactivated users: their tokens are no longer active, they cannot log in. */
   readonly inactiveUsers = new Set<string>();
+  /** Instance features (ZITADEL's feature API); off by default, as in ZITADEL. */
+  readonly features = { oidcTokenExchange: false };
+  /** The instance's security policy: `enableImpersonation` lets token exchange impersonate users. */
+  readonly securityPolicy = { enableImpersonation: false };
 
   /** An application by client id. */
   appByClientId(clientId: string): AppRecord | undefined {

@@ -89,7 +89,24 @@ export interface ZitadelEmulatorOptions {
    * const zitadel = await ZitadelEmulator.start({ clock });
    */
   readonly clock?: EmulatorClock;
+  /** Instance features at start; see {@link EmulatorFeatures}. @default every feature off */
+  readonly features?: EmulatorFeatures;
 }
+
+/** Instance features of the emulated ZITADEL (its feature API), each off unless turned on. */
+export interface EmulatorFeatures {
+  /** The token exchange grant (RFC 8693), a beta feature of ZITADEL. @default false */
+  readonly oidcTokenExchange?: boolean;
+}
+
+/** The instance's security policy. */
+export interface EmulatorSecurityPolicy {
+  /** Whether token exchange may impersonate users (ZITADEL's "enable impersonation"). @default false */
+  readonly enableImpersonation?: boolean;
+}
+
+/** The grant types an OIDC application may use, as ZITADEL's console names them. */
+export type EmulatorOidcGrantType = 'authorization_code' | 'refresh_token' | 'token_exchange';
 
 /** An organisation of the emulated instance. */
 export interface EmulatorOrg {
@@ -226,6 +243,8 @@ export interface CreateOidcApplicationOptions {
   readonly clientSecret?: string;
   /** ZITADEL's "user roles inside access token": role claims in JWT access tokens issued for the app. @default false */
   readonly accessTokenRoleAssertion?: boolean;
+  /** Grant types the app may use; `token_exchange` to exchange tokens. @default ['authorization_code'] */
+  readonly grantTypes?: readonly EmulatorOidcGrantType[];
 }
 
 /** Options of {@link ZitadelEmulator.grantRoles}. */

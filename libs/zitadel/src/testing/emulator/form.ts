@@ -33,6 +33,11 @@ export class Form {
     return this.values.get(name)?.[0] ?? '';
   }
 
+  /** Every value of a parameter, in order (`[]string` fields such as `audience`, `resource`). */
+  all(name: string): readonly string[] {
+    return this.values.get(name) ?? [];
+  }
+
   /** Whether the parameter was sent at all, even empty. */
   has(name: string): boolean {
     return this.values.has(name);

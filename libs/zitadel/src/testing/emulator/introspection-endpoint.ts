@@ -126,6 +126,7 @@ async function introspect(
     ...(record.amr.length > 0 ? { amr: record.amr } : {}),
     iss: context.issuer,
     jti: record.tokenId,
+    ...(record.actor === undefined ? {} : { act: record.actor }),
     ...(typeof username === 'string' ? { username } : {}),
     ...info.standard,
   };

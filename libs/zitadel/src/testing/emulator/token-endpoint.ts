@@ -9,6 +9,7 @@ import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './htt
 import { AssertionRejected, verifyJwtAssertion } from './jwt-profile-assertion.js';
 import { invalidRequest, OAuthFailure, zitadelError } from './oauth-errors.js';
 import { addAudienceScopes, checkOrgScopes, splitScope, validateScopes } from './scopes.js';
+import { GRANT_TYPE_TOKEN_EXCHANGE, tokenExchangeGrant } from './token-exchange-grant.js';
 
 /** `grant_type` of the JWT-profile grant (RFC 7523 §2.1). */
 export const GRANT_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -24,6 +25,7 @@ export async function tokenEndpoint(request: EmulatorRequest, context: EmulatorC
     const grantType = form.first('grant_type');
     if (grantType === GRANT_TYPE_JWT_BEARER) return await jwtProfileGrant(form, context);
     if (grantType === 'client_credentials') return await clientCredentialsGrant(form, request, context);
+    if (grantType === GRANT_TYPE_TOKEN_EXCHANGE) return await tokenExchangeGrant(form, request, context);
     if (grantType === '') throw invalidRequest('grant_type missing');
     throw new OAuthFailure(400, 'unsupported_grant_type', `${grantType} not supported`);
   } catch (error) {

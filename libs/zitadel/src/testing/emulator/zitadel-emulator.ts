@@ -22,6 +22,9 @@ import type {
   CreateProjectOptions,
   CreateServiceUserOptions,
   EmulatorApiApplication,
+  EmulatorFeatures,
+  EmulatorOidcGrantType,
+  EmulatorSecurityPolicy,
   EmulatorClock,
   EmulatorEndpoint,
   EmulatorFault,
@@ -157,6 +160,7 @@ export class ZitadelEmulator {
     });
     const emulator = new ZitadelEmulator(http, keys, faults, log, settings, clock);
     context = emulator.context;
+    if (options.features !== undefined) emulator.setFeatures(options.features);
     return emulator;
   }
 
@@ -435,6 +439,27 @@ export class ZitadelEmulator {
     return this.keys.rotate(options.dropOld ?? false);
   }
 
+  /**
+   * Turns instance features on or off, as ZITADEL's feature API does. `oidcTokenExchange` (off by
+   * default, as in ZITADEL) lets the token endpoint answer the token exchange grant (RFC 8693).
+   */
+  setFeatures(features: EmulatorFeatures): void {
+    if (features.oidcTokenExchange !== undefined)
+      this.store.features.oidcTokenExchange = features.oidcTokenExchange === true;
+  }
+
+  /**
+   * Changes the instance's security policy. `enableImpersonation` (off by default, as in ZITADEL)
+   * lets token exchange impersonate: a `user_id` or `jwt` subject, or any exchange with an actor
+   * token. The actor still needs an impersonator role (`addOrgMember(orgId, actorId,
+   * ['ORG_END_USER_IMPERSONATOR'])`, or `IAM_END_USER_IMPERSONATOR` / the `*_ADMIN_IMPERSONATOR`
+   * roles, which may also impersonate managers).
+   */
+  setSecurityPolicy(policy: EmulatorSecurityPolicy): void {
+    if (policy.enableImpersonation !== undefined)
+      this.store.securityPolicy.enableImpersonation = policy.enableImpersonation === true;
+  }
+
   /** Stops the server and closes every connection, keep-alive ones too. Safe to call twice. */
   close(): Promise<void> {
     return this.http.close();
@@ -443,7 +468,13 @@ export class ZitadelEmulator {
   private addApp(
     kind: AppRecord['kind'],
     authMethod: AppRecord['authMethod'],
-    options: { projectId: string; name?: string; clientId?: string; clientSecret?: string },
+    options: {
+      projectId: string;
+      name?: string;
+      clientId?: string;
+      clientSecret?: string;
+      grantTypes?: readonly EmulatorOidcGrantType[];
+    },
     accessTokenRoleAssertion: boolean,
     caller: string,
   ): { app: AppRecord; secret: string | undefined } {
@@ -465,6 +496,7 @@ export class ZitadelEmulator {
       secretHash: secret === undefined ? undefined : sha256(secret),
       keys: new Map(),
       accessTokenRoleAssertion,
+      grantTypes: kind === 'api' ? [] : (options.grantTypes ?? ['authorization_code']).map(grantTypeUri),
     };
     this.store.apps.set(app.appId, app);
     return { app, secret };
@@ -523,6 +555,11 @@ export class ZitadelEmulator {
       throw new ZitadelEmulatorError(`${caller}: the user name "${userName}" is taken`);
     }
   }
+}
+
+/** The `grant_type` value of a grant type's short name. */
+function grantTypeUri(grantType: EmulatorOidcGrantType): string {
+  return grantType === 'token_exchange' ? 'urn:ietf:params:oauth:grant-type:token-exchange' : grantType;
 }
 
 /** Lower case, runs of other characters replaced: how ZITADEL derives domains and client id suffixes. */
