@@ -81,6 +81,21 @@ describe('Actions v2 in the sample', () => {
   });
 });
 
+describe('an on-behalf-of call in the sample (token exchange)', () => {
+  it("GET /on-behalf-of exchanges the caller's token at ZITADEL and answers what GET /me sees downstream", async () => {
+    const bob = sample.embedded?.seed.user;
+    sample.embedded?.emulator.clearRequestLog();
+    const answer = await get('/on-behalf-of', bob?.token);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ sub: bob?.userId, userName: 'bob' });
+    const exchanges = sample.embedded?.emulator.requests.filter(
+      (entry) => entry.endpoint === 'token' && entry.status === 200,
+    );
+    expect(exchanges).toHaveLength(1);
+    expect((await get('/on-behalf-of')).status).toBe(401);
+  });
+});
+
 describe('the socket.io gateway in the sample', () => {
   it("answers 'whoami' with the caller's user id, and 'reports' only for an organisation that granted a role", async () => {
     const seed = sample.embedded?.seed;

@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
-import { ZitadelAuthGuard, ZitadelModule } from 'nestjs-zitadel';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ZitadelAuthGuard, ZitadelExceptionFilter, ZitadelModule } from 'nestjs-zitadel';
 import { ActionEventLog } from './actions/action-event-log.js';
 import { ActionEventsController } from './actions/action-events.controller.js';
 import { ZitadelHooksController } from './actions/zitadel-hooks.controller.js';
 import { zitadelOptionsFromEnv } from './config/zitadel.config.js';
 import { HealthModule } from './controllers/health.module.js';
 import { MeController } from './controllers/me.controller.js';
+import { OnBehalfOfController } from './controllers/on-behalf-of.controller.js';
 import { ReportsController } from './controllers/reports.controller.js';
 import { UserMetadataController } from './controllers/user-metadata.controller.js';
 import { UsersController } from './controllers/users.controller.js';
@@ -67,10 +68,17 @@ export class AppModule {
         ReportsController,
         UsersController,
         UserMetadataController,
+        OnBehalfOfController,
         ZitadelHooksController,
         ActionEventsController,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ZitadelAuthGuard }, ActionEventLog, DemoGateway],
+      providers: [
+        { provide: APP_GUARD, useClass: ZitadelAuthGuard },
+        // Library errors a handler lets through (ZITADEL unreachable: 503 with Retry-After, ...).
+        { provide: APP_FILTER, useClass: ZitadelExceptionFilter },
+        ActionEventLog,
+        DemoGateway,
+      ],
     };
   }
 }

@@ -61,7 +61,8 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
   static async start(): Promise<EmbeddedZitadel> {
     // Loaded only here: a deployment with a real ZITADEL never loads the testing entry point.
     const { ZitadelEmulator } = await import('nestjs-zitadel/testing');
-    const zitadel = await ZitadelEmulator.start();
+    // Token exchange is a beta feature of ZITADEL, off unless the instance turns it on.
+    const zitadel = await ZitadelEmulator.start({ features: { oidcTokenExchange: true } });
     let keyFiles: DemoKeyFiles | undefined;
     try {
       const org = zitadel.createOrg({ name: 'Acme' });
@@ -72,7 +73,14 @@ export class EmbeddedZitadel implements OnApplicationShutdown {
       const service = zitadel.createServiceUser({ userName: 'sample-service', name: 'Sample app', orgId: org.id });
       zitadel.addOrgMember(org.id, service.userId, ['ORG_OWNER']);
       const serviceKey = await zitadel.addServiceUserKey(service.userId);
-      const api = await zitadel.createApiApplication({ projectId, name: 'sample-api', authMethod: 'private_key_jwt' });
+      // An OIDC application with a key, not an API application: ZITADEL lets only OIDC applications exchange
+      // tokens (GET /on-behalf-of), and both kinds may introspect.
+      const api = await zitadel.createOidcApplication({
+        projectId,
+        name: 'sample-api',
+        authMethod: 'private_key_jwt',
+        grantTypes: ['token_exchange'],
+      });
       const web = await zitadel.createOidcApplication({ projectId, name: 'sample-web', authMethod: 'none' });
 
       const alice = zitadel.createHumanUser({
