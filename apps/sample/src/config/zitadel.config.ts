@@ -33,7 +33,8 @@ const VALIDATION_MODES: readonly TokenValidationMode[] = ['auto', 'introspection
  *   unless `ZITADEL_TOKEN_VALIDATION=jwt`.
  * - `ZITADEL_TOKEN_VALIDATION`: `auto` (default), `introspection` or `jwt`.
  * - `ZITADEL_ACTIONS_SIGNING_KEYS`: the signing keys of the Actions v2 targets that point at this
- *   app (`/zitadel/events`, `/zitadel/functions`), comma-separated; without them those routes refuse every call.
+ *   app (`/zitadel/events`, `/zitadel/functions`), comma-separated; without them calls to those
+ *   routes fail (500, logged with the option to set).
  *
  * @throws {SampleConfigurationError} listing every problem.
  */
@@ -75,8 +76,7 @@ export function zitadelOptionsFromEnv(read: ReadVariable): ZitadelModuleOptions 
     tokenValidation,
     ...(serviceUser === undefined ? {} : { serviceUser }),
     ...(apiApplication === undefined ? {} : { apiApplication }),
-    // A resolver, so that no keys means "refuse every call" (401) rather than a configuration error.
-    actions: { signingKeys: () => signingKeys },
+    ...(signingKeys.length === 0 ? {} : { actions: { signingKeys } }),
   };
 }
 
