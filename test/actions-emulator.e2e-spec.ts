@@ -20,6 +20,9 @@ import {
 import { ManualClock, ZitadelEmulator } from 'nestjs-zitadel/testing';
 import { PLATFORMS, RecordingLogger } from './support/nest-app.js';
 
+/** An HTTP Basic header for client id and secret. */
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
 /** What the handlers ran for: a refused call leaves nothing here. */
 const seen: { route: string; payload: ZitadelEventPayload | ZitadelFunctionContext }[] = [];
 /** The signing keys of the targets the app trusts, known once the emulator created them. */
@@ -124,7 +127,6 @@ describe.each(PLATFORMS)('the emulator calling @ZitadelAction() routes over %s',
       withSecret: true,
       accessTokenType: 'jwt',
     });
-    const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
     const tokenResponse = await fetch(`${zitadel.issuer}/oauth/v2/token`, {
       method: 'POST',

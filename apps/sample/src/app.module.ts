@@ -52,13 +52,13 @@ export class AppModule {
           inject: [ConfigService, EMBEDDED_ZITADEL],
           // The embedded ZITADEL hands over the same ZITADEL_* variables a deployment sets.
           useFactory: (config: ConfigService, embedded: EmbeddedZitadel | null) => {
-            const options = zitadelOptionsFromEnv((name) =>
+            const fromEnv = zitadelOptionsFromEnv((name) =>
               embedded === null ? config.get<string>(name) : embedded.env[name],
             );
             // The embedded ZITADEL's Actions targets exist once the app listens (their URL is the app's).
             return embedded === null
-              ? options
-              : { ...options, actions: { signingKeys: () => embedded.actionSigningKeys } };
+              ? fromEnv
+              : { ...fromEnv, actions: { signingKeys: () => embedded.actionSigningKeys } };
           },
         }),
         HealthModule,
