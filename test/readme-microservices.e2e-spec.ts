@@ -95,24 +95,24 @@ afterAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
 });
 
-describe('README "Microservices": the client with its dispatch hook', () => {
-  /** Imports the snippet with ACCESS_TOKEN set to `token` (unset when undefined); its `reports`. */
-  async function send(name: string, port: number, clients: ClientProxy[], token: string | undefined) {
-    const previous = process.env['ACCESS_TOKEN'];
-    if (token === undefined) delete process.env['ACCESS_TOKEN'];
-    else process.env['ACCESS_TOKEN'] = token;
-    try {
-      const snippet = (await load(name, `${block('setOnDispatchHook')}\nexport { client };\n`, {
-        'port: 3001': `port: ${port}`,
-      })) as { reports: Observable<unknown>; client: ClientProxy };
-      clients.push(snippet.client);
-      return await outcome(snippet.reports);
-    } finally {
-      if (previous === undefined) delete process.env['ACCESS_TOKEN'];
-      else process.env['ACCESS_TOKEN'] = previous;
-    }
+/** Imports the snippet with ACCESS_TOKEN set to `token` (unset when undefined); its `reports`. */
+async function send(name: string, port: number, clients: ClientProxy[], token: string | undefined) {
+  const previous = process.env['ACCESS_TOKEN'];
+  if (token === undefined) delete process.env['ACCESS_TOKEN'];
+  else process.env['ACCESS_TOKEN'] = token;
+  try {
+    const snippet = (await load(name, `${block('setOnDispatchHook')}\nexport { client };\n`, {
+      'port: 3001': `port: ${port}`,
+    })) as { reports: Observable<unknown>; client: ClientProxy };
+    clients.push(snippet.client);
+    return await outcome(snippet.reports);
+  } finally {
+    if (previous === undefined) delete process.env['ACCESS_TOKEN'];
+    else process.env['ACCESS_TOKEN'] = previous;
   }
+}
 
+describe('README "Microservices": the client with its dispatch hook', () => {
   it('sends the token as packet metadata: the handler sees the user; with an empty one it is refused with 401', async () => {
     const { port, clients } = await startTcp(ZitadelAuthGuard);
     const token = await scenario.token(scenario.admin, 'opaque');
