@@ -3,7 +3,7 @@
 // tampered, stale, unsigned, wrongly keyed and replayed calls are refused with 401 before the
 // handler runs, with ZitadelAuthGuard as APP_GUARD demanding no bearer token on these routes. An app
 // created without `rawBody: true` gets an error naming the fix. The README's Actions v2 snippets
-// run here as they are printed.
+// are copied here with the test's recording added; the README's own blocks run in readme-actions.
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Controller, Logger, Module, Post, type INestApplication } from '@nestjs/common';

@@ -67,7 +67,7 @@ describe('discovery and keys', () => {
   });
 
   it('reserves /management/ and /v2/ with a gRPC-gateway Not Found, and answers 404 elsewhere', async () => {
-    for (const path of ['/management/v1/orgs/me', '/v2/users']) {
+    for (const path of ['/management/v1/orgs/me/domains/_search', '/v2/users']) {
       const response = await get(path, { method: 'POST', body: '{}' });
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ code: 5, message: 'Not Found' });

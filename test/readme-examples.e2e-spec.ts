@@ -1,5 +1,5 @@
 // The README's service examples run as written against a seeded emulator: "Token service"
-// (`ReportsClient`), "Management client" (`Onboarding`) and the shared Redis cache of "Guard and
+// (`ReportsClient`), "Management client" (`Onboarding`, its `me()` too) and the shared Redis cache of "Guard and
 // decorators". Their blocks are extracted from README.md; only the README's placeholders are
 // replaced (the instance URL, key file path and project id by the emulator's, the Redis URL by a
 // real redis-server's, reports.example.com by a loopback server), each checked to be present.
@@ -113,9 +113,10 @@ describe('README "Management client": Onboarding', () => {
   interface Onboarding {
     invite(email: string, orgId: string): Promise<string | undefined>;
     everyone(): Promise<string[]>;
+    me(): Promise<{ org: { id: string; name: string } }>;
   }
 
-  it('invites a user once (undefined the second time) and lists everyone', async () => {
+  it('invites a user once (undefined the second time), lists everyone and reads its own organisation', async () => {
     const snippet = (await load('management', block('## Management client', 'class Onboarding'))) as {
       Onboarding: Class<Onboarding>;
     };
@@ -126,6 +127,7 @@ describe('README "Management client": Onboarding', () => {
       expect(userId).toMatch(/^\d+$/);
       expect(await onboarding.invite('ada@example.com', zitadel.org.id)).toBeUndefined();
       expect(await onboarding.everyone()).toEqual(expect.arrayContaining(['service-user', 'ada@example.com']));
+      expect((await onboarding.me()).org).toMatchObject({ id: zitadel.org.id, name: zitadel.org.name });
     } finally {
       await app.close();
     }

@@ -1,5 +1,6 @@
 // Every TypeScript snippet of README.md compiles against the library's public API (those that run
-// are also executed: readme-testing, readme-examples, readme-v2).
+// are also executed: readme-testing, readme-examples, readme-v2, readme-actions, readme-microservices,
+// readme-websockets, readme-exchange-errors, swagger, health).
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

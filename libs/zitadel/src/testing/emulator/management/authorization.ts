@@ -63,7 +63,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
   IAM_OWNER: ALL,
   IAM_ORG_MANAGER: ALL,
   IAM_OWNER_VIEWER: READ,
-  IAM_USER_MANAGER: ['user.read', 'user.write', 'user.grant.read', 'user.grant.write', 'org.member.read'],
+  IAM_USER_MANAGER: ['user.read', 'user.write', 'user.grant.read', 'user.grant.write', 'org.read', 'org.member.read'],
   ORG_OWNER: ALL,
   ORG_USER_MANAGER: [
     'user.read',
@@ -77,7 +77,9 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'project.role.read',
   ],
   ORG_OWNER_VIEWER: READ,
+  ORG_SETTINGS_MANAGER: ['org.read', 'org.write', 'org.member.read'],
   ORG_USER_PERMISSION_EDITOR: [
+    'org.read',
     'user.read',
     'user.grant.read',
     'user.grant.write',
@@ -86,6 +88,7 @@ const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
     'project.role.read',
   ],
   ORG_PROJECT_PERMISSION_EDITOR: [
+    'org.read',
     'user.read',
     'user.grant.read',
     'user.grant.write',

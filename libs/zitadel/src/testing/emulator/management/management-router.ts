@@ -4,6 +4,7 @@ import { jsonResponse } from '../http-exchange.js';
 import type { Endpoint } from './call.js';
 import { GrpcCode, GrpcFailure } from './grpc-status.js';
 import { managementState } from './management-state.js';
+import { getMyOrg } from './orgs.js';
 import { addOrgMember, listOrgMemberRoles, listOrgMembers, removeOrgMember } from './org-members.js';
 import { addProjectRole, listProjectRoles } from './project-roles.js';
 import { ProtoMessage, readBody } from './proto-json.js';
@@ -29,6 +30,7 @@ const ROUTES: readonly Route[] = [
   call('POST', '/management/v1/users/grants/_search', listUserGrants),
   call('GET', '/management/v1/users/{id}', getUserById),
   call('POST', '/management/v1/users/{userId}/grants', addUserGrant),
+  call('GET', '/management/v1/orgs/me', getMyOrg),
   call('POST', '/management/v1/orgs/members/roles/_search', listOrgMemberRoles),
   call('POST', '/management/v1/orgs/me/members', addOrgMember),
   call('POST', '/management/v1/orgs/me/members/_search', listOrgMembers),

@@ -113,6 +113,7 @@ export function managementState(store: EmulatorStore, clock: EmulatorClock): Man
 
 /** Bookkeeping keys. */
 export const MetaKey = {
+  org: (orgId: string): string => `org:${orgId}`,
   user: (userId: string): string => `user:${userId}`,
   member: (orgId: string, userId: string): string => `member:${orgId}:${userId}`,
   role: (projectId: string, key: string): string => `role:${projectId}:${key}`,

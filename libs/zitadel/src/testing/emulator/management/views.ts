@@ -1,4 +1,11 @@
-import type { EmulatorStore, GrantRecord, ProjectRecord, RoleRecord, UserRecord } from '../emulator-store.js';
+import type {
+  EmulatorStore,
+  GrantRecord,
+  OrgRecord,
+  ProjectRecord,
+  RoleRecord,
+  UserRecord,
+} from '../emulator-store.js';
 import { MetaKey, userMeta, type ManagementState, type ObjectMeta } from './management-state.js';
 
 // How the gateway writes ZITADEL's objects (protojson: camelCase names, uint64 as strings,
@@ -165,6 +172,17 @@ export function memberV1(
     details: objectDetails(state.metaOf(MetaKey.member(orgId, userId)), orgId),
     roles: [...roles],
     ...userFields(store, store.users.get(userId)),
+  });
+}
+
+/** `zitadel.org.v1.Org`: an organisation is its own resource owner; the emulator's are all active. */
+export function orgV1(state: ManagementState, org: OrgRecord): Record<string, unknown> {
+  return omitZero({
+    id: org.id,
+    details: objectDetails(state.metaOf(MetaKey.org(org.id)), org.id),
+    state: 'ORG_STATE_ACTIVE',
+    name: org.name,
+    primaryDomain: org.primaryDomain,
   });
 }
 
