@@ -217,6 +217,9 @@ describe('nestjs-zitadel CLI', () => {
     expect(inactive.code).toBe(3);
     expect(JSON.parse(inactive.stdout)).toEqual({ active: false });
     expect(inactive.stderr).toBe('');
+    // Opaque tokens are base64url: one in 64 starts with '-', which only the '=' form passes as a value.
+    const dashed = await cli(['introspect', '--issuer', zitadel.issuer, '--key-file', apiKeyPath, '--token=-no-such']);
+    expect(dashed).toMatchObject({ code: 3, stderr: '' });
   });
 
   it('lists every option, the environment variables and the exit codes in --help', async () => {

@@ -10,6 +10,6 @@ export function cliCommands(issuer: string, keyFiles: DemoKeyFiles, token: strin
   return [
     `# The CLI against the embedded ZITADEL (its key files are in ${keyFiles.dir}, removed when the app stops):`,
     `npx nestjs-zitadel token --issuer ${issuer} --key-file ${keyFiles.serviceUser} --scope ${ZitadelScopes.zitadelApi()}`,
-    `npx nestjs-zitadel introspect --issuer ${issuer} --key-file ${keyFiles.apiApplication} --token ${token}`,
+    `npx nestjs-zitadel introspect --issuer ${issuer} --key-file ${keyFiles.apiApplication} --token=${token}`,
   ];
 }

@@ -21,7 +21,7 @@ Options:
   --allow-insecure-issuer    Allow a plain-http issuer that is not on loopback
   --trusted-origin <origin>  A further origin the discovery document's endpoints may be on; repeatable
   --scope <scope>            token: a scope to ask for; repeat for several (openid is always included)
-  --token <token>            introspect: the token; when absent it is read from standard input
+  --token=<token>            introspect: the token (with '=': a token may start with '-'); when absent it is read from standard input
   -h, --help                 Show this help
   -v, --version              Show the version
 
