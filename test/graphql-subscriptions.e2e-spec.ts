@@ -13,15 +13,13 @@ import {
   Public,
   Roles,
   ZitadelAuthGuard,
-  ZitadelModule,
-  ZitadelScopes,
   ZitadelTokenValidator,
   zitadelGraphqlWsOnConnect,
   type ZitadelUser,
 } from 'nestjs-zitadel';
 import { ManualClock, ZitadelEmulator, type EmulatorOrg } from 'nestjs-zitadel/testing';
 import { WebSocket } from 'ws';
-import { startSocketApp } from './support/socket-gateway.js';
+import { SocketTenant, startSocketApp } from './support/socket-gateway.js';
 
 /** A subscription that yields one value and completes. */
 async function* once(field: string, value: string): AsyncGenerator<Record<string, string>> {
@@ -66,9 +64,9 @@ class EventsResolver {
 }
 
 const clock = new ManualClock();
+let tenant: SocketTenant;
 let zitadel: ZitadelEmulator;
 let otherOrg: EmulatorOrg;
-let projectId: string;
 let admin: string;
 let nobody: string;
 /** The guard checks each subscription; any socket connects. */
@@ -78,17 +76,7 @@ let strict: Awaited<ReturnType<typeof startSocketApp>>;
 const clients: Client[] = [];
 
 async function startApp(checkAtConnect: boolean) {
-  const api = await zitadel.createApiApplication({ projectId, authMethod: 'client_secret_basic' });
-  const zitadelModule = ZitadelModule.forRoot({
-    issuer: zitadel.issuer,
-    apiApplication: { clientId: api.clientId, clientSecret: api.clientSecret ?? '' },
-    projectId,
-    clock,
-    http: { retries: 0 }, // a failure is final at once: retry waits would be on the ManualClock
-    // Every introspection reaches the emulator: what is reused is the socket's user.
-    introspection: { cache: { maxTtlSeconds: 0, inactiveTtlSeconds: 0 } },
-    isGlobal: true,
-  });
+  const zitadelModule = await tenant.zitadelModule({ isGlobal: true });
   @Module({
     imports: [
       zitadelModule,
@@ -108,13 +96,8 @@ async function startApp(checkAtConnect: boolean) {
 }
 
 beforeAll(async () => {
-  zitadel = await ZitadelEmulator.start({ clock });
-  otherOrg = zitadel.createOrg({ name: 'Other' });
-  projectId = zitadel.createProject({ name: 'events' }).id;
-  zitadel.addProjectRole(projectId, { key: 'admin' });
-  admin = zitadel.createHumanUser({ userName: 'alice' }).userId;
-  nobody = zitadel.createHumanUser({ userName: 'bob' }).userId;
-  zitadel.grantRoles({ userId: admin, projectId, roleKeys: ['admin'] });
+  tenant = await SocketTenant.start(clock);
+  ({ zitadel, otherOrg, admin, nobody } = tenant);
   open = await startApp(false);
   strict = await startApp(true);
 });
@@ -126,13 +109,7 @@ afterAll(async () => {
   await zitadel?.close();
 });
 
-const token = (userId: string, type: 'opaque' | 'jwt', expiresIn?: number) =>
-  zitadel.issueToken({
-    userId,
-    type,
-    expiresIn,
-    scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()],
-  });
+const token = (userId: string, type: 'opaque' | 'jwt', expiresIn?: number) => tenant.token(userId, type, expiresIn);
 
 /** A graphql-ws client of one socket; `closed` is how the server closed it, if it did. */
 function client(app: { url: string }, connectionParams: Record<string, unknown> = {}) {

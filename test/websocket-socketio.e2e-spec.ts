@@ -9,8 +9,6 @@ import { APP_GUARD } from '@nestjs/core';
 import { WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import {
   ZitadelAuthGuard,
-  ZitadelModule,
-  ZitadelScopes,
   ZitadelTokenValidator,
   zitadelSocketIoMiddleware,
   type ZitadelSocketOptions,
@@ -18,7 +16,7 @@ import {
 } from 'nestjs-zitadel';
 import { ManualClock, ZitadelEmulator, type EmulatorOrg } from 'nestjs-zitadel/testing';
 import { io, type Socket } from 'socket.io-client';
-import { GuardedHandlers, startSocketApp } from './support/socket-gateway.js';
+import { GuardedHandlers, SocketTenant, startSocketApp } from './support/socket-gateway.js';
 
 /** No handshake helper: the guard reads the socket at the first message. */
 @WebSocketGateway()
@@ -39,36 +37,21 @@ function middlewareGateway(namespace: string, options: ZitadelSocketOptions) {
 }
 
 const clock = new ManualClock();
+let tenant: SocketTenant;
 let zitadel: ZitadelEmulator;
 let otherOrg: EmulatorOrg;
-let projectId: string;
 let admin: string;
 let nobody: string;
 let app: Awaited<ReturnType<typeof startSocketApp>>;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  zitadel = await ZitadelEmulator.start({ clock });
-  otherOrg = zitadel.createOrg({ name: 'Other' });
-  projectId = zitadel.createProject({ name: 'events' }).id;
-  zitadel.addProjectRole(projectId, { key: 'admin' });
-  const api = await zitadel.createApiApplication({ projectId, authMethod: 'client_secret_basic' });
-  admin = zitadel.createHumanUser({ userName: 'alice' }).userId;
-  nobody = zitadel.createHumanUser({ userName: 'bob' }).userId;
-  zitadel.grantRoles({ userId: admin, projectId, roleKeys: ['admin'] });
+  tenant = await SocketTenant.start(clock);
+  ({ zitadel, otherOrg, admin, nobody } = tenant);
 
+  const zitadelModule = await tenant.zitadelModule();
   @Module({
-    imports: [
-      ZitadelModule.forRoot({
-        issuer: zitadel.issuer,
-        apiApplication: { clientId: api.clientId, clientSecret: api.clientSecret ?? '' },
-        projectId,
-        clock,
-        http: { retries: 0 }, // a failure is final at once: retry waits would be on the ManualClock
-        // Every introspection reaches the emulator: what is reused is the connection's user.
-        introspection: { cache: { maxTtlSeconds: 0, inactiveTtlSeconds: 0 } },
-      }),
-    ],
+    imports: [zitadelModule],
     providers: [
       OpenGateway,
       middlewareGateway('strict', {}),
@@ -87,13 +70,7 @@ afterAll(async () => {
   await zitadel?.close();
 });
 
-const token = (userId: string, type: 'opaque' | 'jwt', expiresIn?: number) =>
-  zitadel.issueToken({
-    userId,
-    type,
-    expiresIn,
-    scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()],
-  });
+const token = (userId: string, type: 'opaque' | 'jwt', expiresIn?: number) => tenant.token(userId, type, expiresIn);
 
 interface Connect {
   namespace?: string;

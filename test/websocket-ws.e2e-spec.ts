@@ -7,19 +7,19 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { WebSocketGateway } from '@nestjs/websockets';
-import { ZitadelAuthGuard, ZitadelModule, ZitadelScopes, type ZitadelSocketRefusal } from 'nestjs-zitadel';
+import { ZitadelAuthGuard, type ZitadelSocketRefusal } from 'nestjs-zitadel';
 import { ZitadelWsAdapter, type ZitadelWsAdapterOptions } from 'nestjs-zitadel/platform-ws';
 import { ManualClock, ZitadelEmulator, type EmulatorOrg } from 'nestjs-zitadel/testing';
 import { WebSocket } from 'ws';
-import { GuardedHandlers, startSocketApp } from './support/socket-gateway.js';
+import { GuardedHandlers, SocketTenant, startSocketApp } from './support/socket-gateway.js';
 
 @WebSocketGateway({ path: '/events' })
 class EventsGateway extends GuardedHandlers {}
 
 const clock = new ManualClock();
+let tenant: SocketTenant;
 let zitadel: ZitadelEmulator;
 let otherOrg: EmulatorOrg;
-let projectId: string;
 let admin: string;
 let nobody: string;
 /** Every client connects; the guard refuses messages. */
@@ -29,19 +29,9 @@ let strict: Awaited<ReturnType<typeof startSocketApp>>;
 const clients: WebSocket[] = [];
 
 async function startApp(options: ZitadelWsAdapterOptions) {
-  const api = await zitadel.createApiApplication({ projectId, authMethod: 'client_secret_basic' });
+  const zitadelModule = await tenant.zitadelModule();
   @Module({
-    imports: [
-      ZitadelModule.forRoot({
-        issuer: zitadel.issuer,
-        apiApplication: { clientId: api.clientId, clientSecret: api.clientSecret ?? '' },
-        projectId,
-        clock,
-        http: { retries: 0 }, // a failure is final at once: retry waits would be on the ManualClock
-        // Every introspection reaches the emulator: what is reused is the connection's user.
-        introspection: { cache: { maxTtlSeconds: 0, inactiveTtlSeconds: 0 } },
-      }),
-    ],
+    imports: [zitadelModule],
     providers: [EventsGateway, { provide: APP_GUARD, useClass: ZitadelAuthGuard }],
   })
   class AppModule {}
@@ -49,13 +39,8 @@ async function startApp(options: ZitadelWsAdapterOptions) {
 }
 
 beforeAll(async () => {
-  zitadel = await ZitadelEmulator.start({ clock });
-  otherOrg = zitadel.createOrg({ name: 'Other' });
-  projectId = zitadel.createProject({ name: 'events' }).id;
-  zitadel.addProjectRole(projectId, { key: 'admin' });
-  admin = zitadel.createHumanUser({ userName: 'alice' }).userId;
-  nobody = zitadel.createHumanUser({ userName: 'bob' }).userId;
-  zitadel.grantRoles({ userId: admin, projectId, roleKeys: ['admin'] });
+  tenant = await SocketTenant.start(clock);
+  ({ zitadel, otherOrg, admin, nobody } = tenant);
   open = await startApp({});
   strict = await startApp({
     refuseUnauthenticated: true,
@@ -71,13 +56,7 @@ afterAll(async () => {
   await zitadel?.close();
 });
 
-const token = (userId: string, type: 'opaque' | 'jwt', expiresIn?: number) =>
-  zitadel.issueToken({
-    userId,
-    type,
-    expiresIn,
-    scopes: ['openid', ZitadelScopes.projectAudience(projectId), ZitadelScopes.allProjectRoles()],
-  });
+const token = (userId: string, type: 'opaque' | 'jwt', expiresIn?: number) => tenant.token(userId, type, expiresIn);
 
 /** An open client, or the HTTP status its upgrade was refused with. */
 function connect(

@@ -2,6 +2,7 @@ import { Catch, Injectable, Logger, Optional, type ArgumentsHost, type Exception
 import { HttpAdapterHost } from '@nestjs/core';
 import { defer, mergeMap, type Observable } from 'rxjs';
 import { ZitadelDependencyMissingError } from '../errors/dependency-missing.error.js';
+import { describeError } from '../shared/describe-error.js';
 import { ZitadelError } from '../errors/zitadel.error.js';
 import { answerFor, configurationHint, type ErrorAnswer } from './error-answer.js';
 
@@ -134,7 +135,7 @@ export class ZitadelExceptionFilter implements ExceptionFilter<ZitadelError> {
   }
 
   private logMissingPeer(failure: unknown): void {
-    this.logger.error(failure instanceof Error ? failure.message : 'ZitadelExceptionFilter could not answer');
+    this.logger.error(`ZitadelExceptionFilter could not answer: ${describeError(failure)}`);
   }
 }
 
